@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The one command that runs every test: installs what is missing, builds with warnings as errors, checks
+# formatting, and runs all test projects. Private PostgreSQL, Redis and Caddy instances are started by the
+# tests themselves under one run directory; everything left running there is stopped on exit, even on failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+bash scripts/setup.sh
+
+P1_TEST_RUN_DIR="$(mktemp -d /tmp/p1-test-run.XXXXXX)"
+chmod 755 "$P1_TEST_RUN_DIR"
+export P1_TEST_RUN_DIR
+
+cleanup() {
+  # Every private server keeps its data under the run directory, so its command line names it.
+  pkill -TERM -f "$P1_TEST_RUN_DIR" 2>/dev/null || true
+  sleep 1
+  pkill -KILL -f "$P1_TEST_RUN_DIR" 2>/dev/null || true
+  rm -rf "$P1_TEST_RUN_DIR"
+}
+trap cleanup EXIT
+
+echo "== build (warnings as errors)"
+dotnet build P1Telemetry.slnx -c Release -warnaserror -nologo -clp:NoSummary
+
+echo "== format check"
+dotnet format P1Telemetry.slnx --verify-no-changes --no-restore
+
+echo "== tests"
+log="$P1_TEST_RUN_DIR/test-output.log"
+set +e
+dotnet test P1Telemetry.slnx -c Release --no-build --blame-hang-timeout 10m 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line for the whole run, summed over the test assemblies.
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+if grep -q 'Test Run Aborted' "$log"; then status=1; fi
+if [ "$passed" -eq 0 ]; then status=1; fi
+# A missing dependency must fail the run, never hide behind a skipped test.
+if [ "$skipped" -ne 0 ]; then status=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,1 @@
+Console.WriteLine("p1-edge");
