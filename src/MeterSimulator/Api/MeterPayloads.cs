@@ -12,9 +12,9 @@ internal static class MeterPayloads
     public const string ProductType = "HWE-P1";
     public const string FirmwareVersion = "6.0305";
     public const string V2ApiVersion = "2.0.0";
-    private const string MeterModel = "Sagemcom T211-D";
-    private const int ProtocolVersion = 50;
-    private const string WifiSsid = "Simulated Wi-Fi";
+    internal const string MeterModel = "Sagemcom T211-D";
+    internal const int ProtocolVersion = 50;
+    internal const string WifiSsid = "Simulated Wi-Fi";
 
     public static DeviceInfoResponse DeviceInfo(SimulatedDevice device, bool v2) =>
         new(ProductName, ProductType, device.Serial, FirmwareVersion, v2 ? V2ApiVersion : "v1");

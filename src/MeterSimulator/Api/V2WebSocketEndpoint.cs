@@ -11,7 +11,7 @@ namespace P1Telemetry.MeterSimulator.Api;
 /// </summary>
 internal static partial class V2WebSocketEndpoint
 {
-    private static readonly TimeSpan AuthorizationTimeout = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan AuthorizationTimeout = TimeSpan.FromSeconds(30);
 
     public static IEndpointRouteBuilder MapV2WebSocket(this IEndpointRouteBuilder app)
     {

@@ -8,7 +8,7 @@ namespace P1Telemetry.MeterSimulator.Meter;
 public sealed class HouseholdProfile
 {
     // Solar noon in Brussels (4.35° E) is about 11:43 UTC all year, within the equation of time.
-    private const double SolarNoonUtcHours = 11.72;
+    internal const double SolarNoonUtcHours = 11.72;
 
     private readonly int _seed;
     private readonly TimeZoneInfo _timeZone;

@@ -10,8 +10,8 @@ namespace P1Telemetry.MeterSimulator.Meter;
 /// </summary>
 public sealed class TelegramGenerator
 {
-    private const long JoulesPerWh = 3_600;
-    private static readonly TimeSpan GasInterval = TimeSpan.FromMinutes(5);
+    internal const long JoulesPerWh = 3_600;
+    internal static readonly TimeSpan GasInterval = TimeSpan.FromMinutes(5);
 
     private readonly HouseholdProfile _profile;
     private readonly TimeZoneInfo _timeZone;
