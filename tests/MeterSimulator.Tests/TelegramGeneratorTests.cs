@@ -4,7 +4,7 @@ namespace P1Telemetry.MeterSimulator.Tests;
 
 public sealed class TelegramGeneratorTests
 {
-    private static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+    internal static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
 
     private static List<Telegram> Generate(int seed, DateTimeOffset start, int count, int intervalSeconds = 1)
     {
