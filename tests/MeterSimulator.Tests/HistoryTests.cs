@@ -7,7 +7,7 @@ namespace P1Telemetry.MeterSimulator.Tests;
 /// <summary><c>p1-meter-simulator history</c>: the contract's CSV, one row per telegram of the requested local days.</summary>
 public sealed class HistoryTests : IDisposable
 {
-    private const string Header =
+    internal const string Header =
         "ts_utc,meter_timestamp,power_w,power_l1_w,power_l2_w,power_l3_w,energy_import_kwh,energy_export_kwh,average_power_15m_w,monthly_power_peak_w,monthly_power_peak_ts_utc,gas_m3,gas_ts_utc";
 
     private readonly string _directory = Path.Combine(
