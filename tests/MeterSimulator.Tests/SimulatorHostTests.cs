@@ -113,6 +113,24 @@ public sealed class SimulatorHostTests
             host.Readings.Select(r => r.MeterTimestamp));
     }
 
+    [Fact]
+    public async Task A_glitch_configured_at_start_hits_the_second_telegram()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 9, 1, 8, 0, 0, TimeSpan.Zero));
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        {
+            TimeProvider = time,
+            Faults = new SimulatorFaults { Glitch = RegisterGlitch.Backwards },
+        });
+        Assert.Equal(RegisterGlitch.Backwards, host.Faults.Glitch);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await WaitUntilAsync(() => host.Readings.Count == 2);
+
+        Assert.True(host.Readings[1].ImportT1Wh < host.Readings[0].ImportT1Wh);
+        Assert.Null(host.Faults.Glitch);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
