@@ -100,6 +100,19 @@ public sealed class HistoryTests : IDisposable
     }
 
     [Fact]
+    public async Task An_autumn_DST_day_has_25_hours_of_rows_and_repeats_the_local_hour_with_distinct_UTC_times()
+    {
+        var file = Path.Combine(_directory, "dst-autumn.csv");
+        var (exitCode, lines, _) = await RunAsync("--days", "1", "--out", file, "--end", "2026-10-26", "--interval-s", "60");
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(25 * 60, rows.Count);
+        Assert.Equal(2, rows.Count(r => r[1] == "2026-10-25T02:30:00"));
+        Assert.Equal(rows.Count, rows.Select(r => r[0]).Distinct().Count());
+    }
+
+    [Fact]
     public async Task The_same_seed_writes_the_same_file_and_another_seed_does_not()
     {
         string[] Args(string name, string seed) =>
