@@ -58,9 +58,8 @@ public sealed class HistoryTests : IDisposable
         var generator = new TelegramGenerator(1, new DateTimeOffset(2026, 1, 14, 23, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(10),
             TelegramGeneratorTests.Brussels);
         var expected = generator.Next();
-        Assert.Equal(expected.EnergyImportKwh.ToString("0.000", CultureInfo.InvariantCulture), rows[0][6]);
-        Assert.Equal(((expected.ImportT1Wh + expected.ImportT2Wh) / 1000.0).ToString("0.000", CultureInfo.InvariantCulture), rows[0][6]);
         Assert.Equal(expected.PowerW.ToString(CultureInfo.InvariantCulture), rows[0][2]);
+        Assert.Equal(expected.AveragePower15mW.ToString(CultureInfo.InvariantCulture), rows[0][8]);
 
         Assert.All(rows, r =>
         {
@@ -85,6 +84,23 @@ public sealed class HistoryTests : IDisposable
         Assert.All(rows.Take(15), r => Assert.Equal(("", ""), (r[9], r[10])));
         Assert.Equal("2026-04-30T22:15:00Z", rows[15][10]);
         Assert.All(rows.Skip(15), r => Assert.NotEqual("", r[9]));
+    }
+
+    [Fact]
+    public async Task History_ends_where_a_meter_started_at_its_end_begins()
+    {
+        var file = Path.Combine(_directory, "continuity.csv");
+        var (_, lines, _) = await RunAsync("--days", "2", "--out", file, "--end", "2026-01-16", "--interval-s", "10", "--seed", "4");
+        var last = lines[^1].Split(',');
+        var end = new DateTimeOffset(2026, 1, 15, 23, 0, 0, TimeSpan.Zero);
+        var live = new TelegramGenerator(4, end, TimeSpan.FromSeconds(1), TelegramGeneratorTests.Brussels).Next();
+
+        var importGap = live.EnergyImportKwh - double.Parse(last[6], CultureInfo.InvariantCulture);
+        var exportGap = live.EnergyExportKwh - double.Parse(last[7], CultureInfo.InvariantCulture);
+        var gasGap = live.GasM3 - double.Parse(last[11], CultureInfo.InvariantCulture);
+        Assert.InRange(importGap, 0, 0.05);
+        Assert.InRange(exportGap, 0, 0.05);
+        Assert.InRange(gasGap, 0, 1);
     }
 
     [Fact]
