@@ -24,7 +24,18 @@ internal static class SampleBatch
             };
         }
 
-        // Stable, so that among equal timestamps the first one sent is the one kept.
-        return [.. prepared.OrderBy(s => s.Ts)];
+        // Stable sort, then only the first sample of each timestamp is kept: the one sent first wins, as it
+        // does across batches, and the database never sees the same key twice in one statement.
+        var ordered = prepared.OrderBy(s => s.Ts).ToArray();
+        var unique = new List<Sample>(ordered.Length);
+        foreach (var sample in ordered)
+        {
+            if (unique.Count == 0 || unique[^1].Ts != sample.Ts)
+            {
+                unique.Add(sample);
+            }
+        }
+
+        return unique.Count == ordered.Length ? ordered : [.. unique];
     }
 }
