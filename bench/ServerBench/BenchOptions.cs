@@ -12,6 +12,6 @@ internal sealed record BenchOptions(int Samples, int Batch, int Concurrency, int
             return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
         }
 
-        return new BenchOptions(Get("--samples", 2_000_000), Get("--batch", 5000), Get("--concurrency", 2), Get("--seconds", 10), Get("--connections", 32));
+        return new BenchOptions(Get("--samples", 2_000_000), Get("--batch", 5000), Get("--concurrency", 4), Get("--seconds", 10), Get("--connections", 32));
     }
 }

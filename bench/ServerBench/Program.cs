@@ -3,7 +3,7 @@ using P1Telemetry.ServerBench;
 
 // Server benchmarks: `ingest` (HTTP ingest into PostgreSQL with rollups vs raw COPY, duplicates, SQLite) and
 // `realtime` (cached realtime reads vs a trivial endpoint). Without a command both run. Options:
-// --samples N (2000000) --batch N (5000) --concurrency N (2) --seconds N (10) --connections N (32)
+// --samples N (2000000) --batch N (5000) --concurrency N (4) --seconds N (10) --connections N (32)
 var command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
 var options = BenchOptions.Parse(args);
 var results = new ResultTable();
