@@ -8,6 +8,7 @@ using P1Telemetry.Server.Diagnostics;
 using P1Telemetry.Server.Health;
 using P1Telemetry.Server.Ingest;
 using P1Telemetry.Server.Landing;
+using P1Telemetry.Server.OpenApi;
 using P1Telemetry.Server.Identity;
 using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Storage;
@@ -51,7 +52,7 @@ public static class ServerApplication
         {
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
 
         services.AddSampleStorage(configuration);
         services.AddCache(configuration);
