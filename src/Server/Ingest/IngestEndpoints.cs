@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using P1Telemetry.Contracts.Wire;
+using P1Telemetry.Server.Auth;
+using P1Telemetry.Server.Diagnostics;
+using P1Telemetry.Server.Realtime;
+using P1Telemetry.Server.Storage;
+
+namespace P1Telemetry.Server.Ingest;
+
+public static class IngestEndpoints
+{
+    /// <summary><c>POST /v1/ingest</c>: a wrapped batch of one device's samples, stored idempotently.</summary>
+    public static RouteGroupBuilder MapIngest(this RouteGroupBuilder group)
+    {
+        group.MapPost("/ingest", IngestAsync)
+            .WithName("Ingest")
+            .WithSummary("Store a batch of samples of the caller's device")
+            .WithDescription("Body: {\"samples\":[...]} as application/json, optionally Content-Encoding: gzip. " +
+                "Re-sending samples is harmless: existing (device_id, ts) rows count as duplicates.")
+            .Accepts<IngestRequest>("application/json")
+            .Produces<IngestResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .DisableAntiforgery();
+        return group;
+    }
+
+    internal static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> IngestAsync(
+        HttpContext context,
+        ISampleStore store,
+        LatestSampleCache latest,
+        IOptions<IngestOptions> options,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger(typeof(IngestEndpoints));
+        var caller = context.User.GetDeviceId()!;
+        var limits = options.Value;
+
+        var unsupported = CheckMediaType(context.Request);
+        if (unsupported is not null)
+        {
+            return Reject(logger, caller, unsupported);
+        }
+
+        using var body = await IngestBodyReader.ReadAsync(context.Request, limits.MaxBodyBytes, cancellationToken);
+        if (!body.Succeeded)
+        {
+            return Reject(logger, caller, TypedResults.Problem(statusCode: body.Status, title: body.Title, detail: body.Detail));
+        }
+
+        IngestBatch batch;
+        try
+        {
+            batch = new IngestBatchReader(caller, limits.MaxBatchSamples, timeProvider.GetUtcNow(), TimeSpan.FromSeconds(limits.MaxClockSkewSeconds))
+                .Read(body.Body.Span);
+        }
+        catch (JsonException ex)
+        {
+            return Reject(logger, caller, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
+                title: "Malformed JSON", detail: $"The body is not valid JSON: {ex.Message}"));
+        }
+
+        if (batch.Samples is null)
+        {
+            return Reject(logger, caller, batch.Status == StatusCodes.Status403Forbidden
+                ? TypedResults.Problem(statusCode: batch.Status, title: "Forbidden", detail: batch.Detail)
+                : TypedResults.Problem(statusCode: batch.Status, title: "Invalid samples", detail: batch.Detail,
+                    extensions: new Dictionary<string, object?> { ["errors"] = batch.Errors }));
+        }
+
+        var result = await store.AppendAsync(caller, batch.Samples, cancellationToken);
+        if (result.Inserted > 0)
+        {
+            await latest.RefreshAsync(caller, cancellationToken);
+        }
+
+        Log.Ingested(logger, caller, result.Inserted, result.Duplicates);
+        return TypedResults.Ok(new IngestResponse(result.Inserted, result.Duplicates));
+    }
+
+    private static ProblemHttpResult? CheckMediaType(HttpRequest request)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content type",
+                detail: $"Send the batch as application/json, not '{request.ContentType ?? "(none)"}'.");
+        }
+
+        var encoding = request.Headers.ContentEncoding.ToString().Trim();
+        if (encoding.Length > 0
+            && !encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase)
+            && !encoding.Equals("x-gzip", StringComparison.OrdinalIgnoreCase)
+            && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content encoding",
+                detail: $"Content-Encoding '{encoding}' is not supported; use gzip or none.");
+        }
+
+        return null;
+    }
+
+    private static ProblemHttpResult Reject(ILogger logger, string caller, ProblemHttpResult problem)
+    {
+        Log.IngestRejected(logger, caller, problem.StatusCode, problem.ProblemDetails.Title ?? string.Empty);
+        return problem;
+    }
+}
