@@ -1,0 +1,21 @@
+using System.Text.Json;
+
+namespace P1Telemetry.MeterSimulator.Tests;
+
+/// <summary>The HomeWizard payloads copied into Fixtures/ (provenance in Fixtures/README.md).</summary>
+internal static class FixtureFiles
+{
+    public static JsonElement Load(string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.Clone();
+    }
+
+    public static SortedSet<string> Keys(JsonElement element) =>
+        new(element.EnumerateObject().Select(p => p.Name), StringComparer.Ordinal);
+
+    /// <summary>The JSON kind of a value, with true/false folded into one.</summary>
+    public static JsonValueKind Kind(JsonElement value) =>
+        value.ValueKind is JsonValueKind.True or JsonValueKind.False ? JsonValueKind.True : value.ValueKind;
+}
