@@ -15,6 +15,13 @@ internal static class FixtureFiles
     public static SortedSet<string> Keys(JsonElement element) =>
         new(element.EnumerateObject().Select(p => p.Name), StringComparer.Ordinal);
 
+    /// <summary>Fails, listing what is missing, unless <paramref name="set"/> holds every key of <paramref name="required"/>.</summary>
+    public static void AssertHasAll(IEnumerable<string> set, IEnumerable<string> required, string message)
+    {
+        var missing = required.Except(set, StringComparer.Ordinal).ToList();
+        Assert.True(missing.Count == 0, $"{message}: {string.Join(", ", missing)}");
+    }
+
     /// <summary>The JSON kind of a value, with true/false folded into one.</summary>
     public static JsonValueKind Kind(JsonElement value) =>
         value.ValueKind is JsonValueKind.True or JsonValueKind.False ? JsonValueKind.True : value.ValueKind;

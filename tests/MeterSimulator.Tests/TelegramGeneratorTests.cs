@@ -4,7 +4,7 @@ namespace P1Telemetry.MeterSimulator.Tests;
 
 public sealed class TelegramGeneratorTests
 {
-    private static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+    internal static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
 
     private static List<Telegram> Generate(int seed, DateTimeOffset start, int count, int intervalSeconds = 1)
     {
@@ -102,6 +102,17 @@ public sealed class TelegramGeneratorTests
             Assert.True(telegrams[i].ExportT2Wh >= telegrams[i - 1].ExportT2Wh);
             Assert.True(telegrams[i].GasLitres >= telegrams[i - 1].GasLitres);
         }
+    }
+
+    [Fact]
+    public void Anchored_registers_only_grow_with_the_start_instant()
+    {
+        var earlier = TelegramGenerator.AnchoredRegisters(3, Brussels, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var later = TelegramGenerator.AnchoredRegisters(3, Brussels, new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero));
+        var grown = later - earlier;
+
+        Assert.InRange(grown.ImportT1J + grown.ImportT2J, 1 * 3_600_000L, 60 * 3_600_000L);
+        Assert.True(grown.ExportT1J >= 0 && grown.ExportT2J >= 0 && grown.GasLitres > 0);
     }
 
     [Fact]
