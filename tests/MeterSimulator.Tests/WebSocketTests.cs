@@ -161,6 +161,28 @@ public sealed class WebSocketTests
     }
 
     [Fact]
+    public async Task Subscribing_to_system_and_device_sends_them_once()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.Zero));
+        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { TimeProvider = time });
+        using var socket = await ConnectAsync(host);
+        var messages = ReadAll(socket);
+        await NextAsync(messages);
+        await SendAsync(socket, new { type = "authorization", data = host.CreatePairedToken("local/ws") });
+        await NextAsync(messages);
+
+        await SendAsync(socket, new { type = "subscribe", data = "system" });
+        var system = await NextAsync(messages);
+        await SendAsync(socket, new { type = "subscribe", data = "device" });
+        var device = await NextAsync(messages);
+
+        Assert.Equal("system", system.GetProperty("type").GetString());
+        Assert.Equal(FixtureFiles.Keys(FixtureFiles.Load("v2-system-HWE-P1.json")), FixtureFiles.Keys(system.GetProperty("data")));
+        Assert.Equal("device", device.GetProperty("type").GetString());
+        Assert.Equal(host.Serial, device.GetProperty("data").GetProperty("serial").GetString());
+    }
+
+    [Fact]
     public async Task A_plain_GET_on_the_WebSocket_path_is_a_400()
     {
         await using var host = await SimulatorHost.StartAsync(new SimulatorOptions());
