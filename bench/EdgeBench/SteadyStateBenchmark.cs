@@ -18,8 +18,19 @@ internal static class SteadyStateBenchmark
         var caFile = work.File("bench-ca.pem");
         await File.WriteAllTextAsync(caFile, certificates.Ca.ExportCertificatePem());
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(EdgeDll());
+        // EDGE_EXECUTABLE measures a published build (e.g. self-contained and trimmed) instead of the dll.
+        var executable = Environment.GetEnvironmentVariable("EDGE_EXECUTABLE");
+        var start = new ProcessStartInfo(string.IsNullOrEmpty(executable) ? "dotnet" : executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (string.IsNullOrEmpty(executable))
+        {
+            start.ArgumentList.Add(EdgeDll());
+        }
+
         start.Environment["HW_P1_HOST"] = simulator.V2BaseUri.ToString();
         start.Environment["HW_P1_TOKEN"] = simulator.CreatePairedToken("local/bench");
         start.Environment["HW_CA_FILE"] = simulator.CaCertificatePath;
