@@ -188,7 +188,6 @@ public sealed class CaddyInstance : IAsyncDisposable
         return $$"""
             {
                 {{admin}}
-                persist_config off
                 skip_install_trust
                 auto_https disable_redirects
                 http_port {{HttpPort}}
