@@ -14,7 +14,7 @@ internal static class Probe
     public const int Unhealthy = 1;
     public const int Usage = 2;
 
-    private const string UsageText = "usage: p1-healthprobe URL [TIMEOUT_SECONDS] [--ca CA.pem]   (URL: http:// or https://)";
+    private const string _usageText = "usage: p1-healthprobe URL [TIMEOUT_SECONDS] [--ca CA.pem]   (URL: http:// or https://)";
 
     private static readonly TimeSpan _defaultTimeout = TimeSpan.FromSeconds(4);
 
@@ -28,7 +28,7 @@ internal static class Probe
             {
                 if (i + 1 >= args.Length || caFile is not null)
                 {
-                    await error.WriteLineAsync(UsageText).ConfigureAwait(false);
+                    await error.WriteLineAsync(_usageText).ConfigureAwait(false);
                     return Usage;
                 }
 
@@ -44,7 +44,7 @@ internal static class Probe
             || !Uri.TryCreate(positional[0], UriKind.Absolute, out var url)
             || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            await error.WriteLineAsync(UsageText).ConfigureAwait(false);
+            await error.WriteLineAsync(_usageText).ConfigureAwait(false);
             return Usage;
         }
 
