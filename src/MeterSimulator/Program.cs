@@ -1,6 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using P1Telemetry.MeterSimulator.Cli;
 
-app.MapGet("/", () => "P1 Telemetry");
-
-await app.RunAsync();
+return await SimulatorCommandLine.RunAsync(args, Console.Out, Console.Error);
