@@ -1,1 +1,5 @@
-Console.WriteLine("p1-edge");
+using System.CommandLine;
+using P1Telemetry.Edge.Commands;
+
+// The daemon's host handles SIGTERM/SIGINT itself (stop reading, flush, exit 0), so the parser must not.
+return await EdgeCommandLine.Build().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Configuration;
+
+namespace P1Telemetry.Edge.Configuration;
+
+/// <summary>The edge daemon's settings, bound from environment variables of the same names.</summary>
+public sealed class EdgeOptions
+{
+    [ConfigurationKeyName("HW_P1_HOST")]
+    public string? MeterHost { get; set; }
+
+    [ConfigurationKeyName("HW_P1_TOKEN")]
+    public string? MeterToken { get; set; }
+
+    [ConfigurationKeyName("HW_API_VERSION")]
+    public string ApiVersion { get; set; } = "auto";
+
+    [ConfigurationKeyName("HW_TRANSPORT")]
+    public string Transport { get; set; } = "auto";
+
+    [ConfigurationKeyName("HW_CA_FILE")]
+    public string? MeterCaFile { get; set; }
+
+    [ConfigurationKeyName("TIMEZONE")]
+    public string TimeZone { get; set; } = Contracts.Domain.MeterLocalTime.DefaultTimeZoneId;
+
+    [ConfigurationKeyName("DEVICE_ID")]
+    public string? DeviceId { get; set; }
+
+    [ConfigurationKeyName("VPS_INGEST_URL")]
+    public string? IngestUrl { get; set; }
+
+    [ConfigurationKeyName("VPS_TOKEN")]
+    public string? ServerToken { get; set; }
+
+    [ConfigurationKeyName("VPS_CA_FILE")]
+    public string? ServerCaFile { get; set; }
+
+    [ConfigurationKeyName("POLL_INTERVAL_S")]
+    public double PollIntervalSeconds { get; set; } = 1;
+
+    [ConfigurationKeyName("UPLOAD_INTERVAL_S")]
+    public double UploadIntervalSeconds { get; set; } = 5;
+
+    [ConfigurationKeyName("BATCH_SIZE")]
+    public int BatchSize { get; set; } = 5000;
+
+    [ConfigurationKeyName("SPOOL_PATH")]
+    public string SpoolPath { get; set; } = "./data/spool.db";
+
+    [ConfigurationKeyName("HEALTH_PATH")]
+    public string? HealthPath { get; set; }
+
+    [ConfigurationKeyName("BACKOFF_BASE_S")]
+    public double BackoffBaseSeconds { get; set; } = 1;
+
+    [ConfigurationKeyName("BACKOFF_MAX_S")]
+    public double BackoffMaxSeconds { get; set; } = 300;
+
+    [ConfigurationKeyName("HTTP_TIMEOUT_S")]
+    public double HttpTimeoutSeconds { get; set; } = 10;
+
+    [ConfigurationKeyName("MAX_POWER_W")]
+    public double MaxPowerW { get; set; } = 60000;
+
+    [ConfigurationKeyName("SHUTDOWN_FLUSH_S")]
+    public double ShutdownFlushSeconds { get; set; } = 10;
+
+    public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
+
+    public TimeSpan UploadInterval => TimeSpan.FromSeconds(UploadIntervalSeconds);
+
+    public TimeSpan BackoffBase => TimeSpan.FromSeconds(BackoffBaseSeconds);
+
+    public TimeSpan BackoffMax => TimeSpan.FromSeconds(BackoffMaxSeconds);
+
+    public TimeSpan HttpTimeout => TimeSpan.FromSeconds(HttpTimeoutSeconds);
+
+    public TimeSpan ShutdownFlush => TimeSpan.FromSeconds(ShutdownFlushSeconds);
+
+    /// <summary><c>HEALTH_PATH</c>, defaulting to <c>health.json</c> next to the spool.</summary>
+    public string EffectiveHealthPath =>
+        string.IsNullOrWhiteSpace(HealthPath)
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(SpoolPath)) ?? ".", "health.json")
+            : HealthPath;
+
+    public MeterApiVersion ParsedApiVersion => ApiVersion.Trim().ToLowerInvariant() switch
+    {
+        "1" or "v1" => MeterApiVersion.V1,
+        "2" or "v2" => MeterApiVersion.V2,
+        _ => MeterApiVersion.Auto,
+    };
+
+    public MeterTransport ParsedTransport => Transport.Trim().ToLowerInvariant() switch
+    {
+        "websocket" or "ws" => MeterTransport.WebSocket,
+        "poll" or "polling" => MeterTransport.Poll,
+        _ => MeterTransport.Auto,
+    };
+
+    public TimeZoneInfo ResolveTimeZone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}
+
+public enum MeterApiVersion
+{
+    Auto,
+    V1,
+    V2,
+}
+
+public enum MeterTransport
+{
+    Auto,
+    WebSocket,
+    Poll,
+}

@@ -1,0 +1,293 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using P1Telemetry.Contracts.Wire;
+
+namespace P1Telemetry.Edge.Spooling;
+
+/// <summary>A sample waiting in the spool: its row id (for <c>ack</c>) and its JSON.</summary>
+public readonly record struct SpooledSample(long Id, string Payload);
+
+/// <summary>An entry of the quarantine table.</summary>
+public sealed record QuarantinedItem(long Id, string Reason, string Payload, DateTimeOffset QuarantinedAt);
+
+/// <summary>
+/// The durable FIFO between the meter and the server: SQLite in WAL mode with <c>synchronous=FULL</c>, so an
+/// acknowledged enqueue survives a power cut. One connection, one operation at a time: the reader loop's
+/// single inserts and the uploader's batch reads never contend for long, and a slow server holds no lock.
+/// </summary>
+public sealed class SampleSpool : IDisposable
+{
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = FULL;
+        PRAGMA busy_timeout = 5000;
+        CREATE TABLE IF NOT EXISTS spool (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            payload TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS quarantine (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            reason TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            quarantined_at TEXT NOT NULL
+        );
+        """;
+
+    private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TimeProvider _time;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteParameter _insertPayload;
+
+    private SampleSpool(SqliteConnection connection, TimeProvider time)
+    {
+        _connection = connection;
+        _time = time;
+        _insert = connection.CreateCommand();
+        _insert.CommandText = "INSERT INTO spool (payload) VALUES ($payload)";
+        _insertPayload = _insert.Parameters.Add("$payload", SqliteType.Text);
+    }
+
+    public string Path { get; private init; } = "";
+
+    /// <summary>Opens (creating when needed) the spool file and its directory.</summary>
+    public static SampleSpool Open(string path, TimeProvider time)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(time);
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+        }.ToString());
+        connection.Open();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = Schema;
+            command.ExecuteNonQuery();
+        }
+
+        return new SampleSpool(connection, time) { Path = path };
+    }
+
+    public static string Serialize(Sample sample) => JsonSerializer.Serialize(sample, WireJsonContext.Default.Sample);
+
+    public async Task EnqueueAsync(Sample sample, CancellationToken cancellationToken)
+    {
+        var payload = Serialize(sample);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _insert.Transaction = null;
+            _insertPayload.Value = payload;
+            _insert.ExecuteNonQuery();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Enqueues all samples in one transaction: all or none survive a crash.</summary>
+    public async Task<int> EnqueueManyAsync(IEnumerable<Sample> samples, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            _insert.Transaction = transaction;
+            var count = 0;
+            foreach (var sample in samples)
+            {
+                _insertPayload.Value = Serialize(sample);
+                _insert.ExecuteNonQuery();
+                count++;
+            }
+
+            transaction.Commit();
+            return count;
+        }
+        finally
+        {
+            _insert.Transaction = null;
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The oldest <paramref name="limit"/> samples, oldest first, without removing them.</summary>
+    public async Task<IReadOnlyList<SpooledSample>> PeekAsync(int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT id, payload FROM spool ORDER BY id LIMIT $limit";
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var items = new List<SpooledSample>(Math.Min(limit, 10_000));
+            while (reader.Read())
+            {
+                items.Add(new SpooledSample(reader.GetInt64(0), reader.GetString(1)));
+            }
+
+            return items;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Deletes exactly the given rows (those the server confirmed); returns how many existed.</summary>
+    public async Task<int> AckAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "DELETE FROM spool WHERE id IN (SELECT value FROM json_each($ids))";
+            command.Parameters.AddWithValue("$ids", IdList(ids));
+            return command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancellationToken) =>
+        await ScalarAsync("SELECT count(*) FROM spool", cancellationToken);
+
+    public async Task<long> QuarantineCountAsync(CancellationToken cancellationToken) =>
+        await ScalarAsync("SELECT count(*) FROM quarantine", cancellationToken);
+
+    /// <summary>Keeps a reading that could not become a sample, with the reason, for a human to look at.</summary>
+    public async Task QuarantineAsync(string reason, string payload, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "INSERT INTO quarantine (reason, payload, quarantined_at) VALUES ($reason, $payload, $at)";
+            command.Parameters.AddWithValue("$reason", reason);
+            command.Parameters.AddWithValue("$payload", payload);
+            command.Parameters.AddWithValue("$at", Now());
+            command.ExecuteNonQuery();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Moves spooled rows to the quarantine table in one transaction (the server rejected them).</summary>
+    public async Task<int> QuarantineSpooledAsync(IReadOnlyCollection<long> ids, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var move = _connection.CreateCommand();
+            move.Transaction = transaction;
+            move.CommandText = """
+                INSERT INTO quarantine (reason, payload, quarantined_at)
+                SELECT $reason, payload, $at FROM spool WHERE id IN (SELECT value FROM json_each($ids)) ORDER BY id;
+                DELETE FROM spool WHERE id IN (SELECT value FROM json_each($ids));
+                """;
+            move.Parameters.AddWithValue("$reason", reason);
+            move.Parameters.AddWithValue("$at", Now());
+            move.Parameters.AddWithValue("$ids", IdList(ids));
+            var moved = move.ExecuteNonQuery();
+            transaction.Commit();
+            return moved / 2;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<QuarantinedItem>> ReadQuarantineAsync(int limit, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT id, reason, payload, quarantined_at FROM quarantine ORDER BY id LIMIT $limit";
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var items = new List<QuarantinedItem>();
+            while (reader.Read())
+            {
+                items.Add(new QuarantinedItem(reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
+                    DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture)));
+            }
+
+            return items;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            return (long)command.ExecuteScalar()!;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private string Now() => _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+
+    private static string IdList(IReadOnlyCollection<long> ids)
+    {
+        var builder = new StringBuilder(ids.Count * 8 + 2).Append('[');
+        var first = true;
+        foreach (var id in ids)
+        {
+            if (!first)
+            {
+                builder.Append(',');
+            }
+
+            builder.Append(id.ToString(CultureInfo.InvariantCulture));
+            first = false;
+        }
+
+        return builder.Append(']').ToString();
+    }
+
+    public void Dispose()
+    {
+        _insert.Dispose();
+        _connection.Dispose();
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using P1Telemetry.Edge.Health;
+using P1Telemetry.Edge.Spooling;
+
+namespace P1Telemetry.Edge.Uploading;
+
+public enum UploadStepKind
+{
+    /// <summary>The spool is empty.</summary>
+    Idle,
+
+    /// <summary>A batch went through (possibly minus quarantined samples).</summary>
+    Uploaded,
+
+    /// <summary>The server wants smaller batches; try again at once.</summary>
+    Resized,
+
+    /// <summary>Server down, timeout, network: back off.</summary>
+    Retry,
+
+    /// <summary>The server refused the token: keep everything, retry slowly.</summary>
+    Unauthorized,
+}
+
+public sealed record UploadStep(UploadStepKind Kind, int Uploaded = 0, int Quarantined = 0, bool MoreWaiting = false, string? Reason = null);
+
+/// <summary>
+/// One upload step (ARCHITECTURE section 7): peek the oldest samples, POST them, ack only what a 2xx
+/// confirmed. A 422 is bisected down to the offending samples, which move to the quarantine table while the
+/// rest is uploaded; a 413 halves the batch size.
+/// </summary>
+public sealed class BatchUploader(SampleSpool spool, IngestClient client, DeviceIdentity identity, HealthMonitor health,
+    int maxBatchSize, ILogger<BatchUploader> logger)
+{
+    public int BatchSize { get; private set; } = maxBatchSize;
+
+    public async Task<UploadStep> UploadNextAsync(CancellationToken cancellationToken)
+    {
+        var batch = await spool.PeekAsync(BatchSize, cancellationToken);
+        if (batch.Count == 0)
+        {
+            return new UploadStep(UploadStepKind.Idle);
+        }
+
+        var deviceId = await identity.ResolveAsync(cancellationToken);
+        if (deviceId is null)
+        {
+            var failure = identity.LastFailure;
+            var reason = "the device id is not known yet: " + failure?.Detail;
+            health.RecordUploadFailure(reason);
+            return new UploadStep(failure?.Status == IngestStatus.Unauthorized ? UploadStepKind.Unauthorized : UploadStepKind.Retry, Reason: reason);
+        }
+
+        var tally = new Tally();
+        var stop = await SendAsync(batch, deviceId, tally, cancellationToken);
+        if (tally.Uploaded > 0 || tally.Quarantined > 0)
+        {
+            health.RecordUpload();
+            logger.Uploaded(tally.Uploaded, tally.Inserted, tally.Duplicates, await spool.CountAsync(cancellationToken));
+        }
+
+        if (stop is null)
+        {
+            return new UploadStep(UploadStepKind.Uploaded, tally.Uploaded, tally.Quarantined, MoreWaiting: batch.Count == BatchSize);
+        }
+
+        health.RecordUploadFailure(stop.Detail);
+        switch (stop.Status)
+        {
+            case IngestStatus.TooLarge when BatchSize > 1:
+                BatchSize = Math.Max(1, Math.Min(BatchSize, batch.Count) / 2);
+                logger.BatchTooLarge(BatchSize);
+                return new UploadStep(UploadStepKind.Resized, tally.Uploaded, tally.Quarantined, Reason: stop.Detail);
+            case IngestStatus.Unauthorized:
+                return new UploadStep(UploadStepKind.Unauthorized, tally.Uploaded, tally.Quarantined, Reason: stop.Detail);
+            default:
+                return new UploadStep(UploadStepKind.Retry, tally.Uploaded, tally.Quarantined, Reason: stop.Detail);
+        }
+    }
+
+    /// <summary>Sends <paramref name="items"/>; returns null when every one was acked or quarantined.</summary>
+    private async Task<IngestResult?> SendAsync(IReadOnlyList<SpooledSample> items, string deviceId, Tally tally, CancellationToken cancellationToken)
+    {
+        IngestResult result;
+        try
+        {
+            result = await client.PostAsync(IngestClient.BuildBody(items, deviceId), cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            // A spool row that no longer parses is isolated the same way as one the server rejects.
+            result = new IngestResult(IngestStatus.Rejected, null, "the spooled sample is not valid JSON: " + ex.Message);
+        }
+
+        switch (result.Status)
+        {
+            case IngestStatus.Accepted:
+                await spool.AckAsync(Ids(items), cancellationToken);
+                tally.Uploaded += items.Count;
+                tally.Inserted += result.Response?.Inserted ?? 0;
+                tally.Duplicates += result.Response?.Duplicates ?? 0;
+                return null;
+            case IngestStatus.Rejected when items.Count == 1:
+                var reason = "rejected by the server: " + result.Detail;
+                await spool.QuarantineSpooledAsync(Ids(items), reason, cancellationToken);
+                logger.SampleRejected(reason);
+                tally.Quarantined++;
+                return null;
+            case IngestStatus.Rejected:
+                var half = items.Count / 2;
+                var first = await SendAsync(Slice(items, 0, half), deviceId, tally, cancellationToken);
+                return first ?? await SendAsync(Slice(items, half, items.Count - half), deviceId, tally, cancellationToken);
+            default:
+                return result;
+        }
+    }
+
+    private static List<SpooledSample> Slice(IReadOnlyList<SpooledSample> items, int start, int count)
+    {
+        var slice = new List<SpooledSample>(count);
+        for (var i = start; i < start + count; i++)
+        {
+            slice.Add(items[i]);
+        }
+
+        return slice;
+    }
+
+    private static long[] Ids(IReadOnlyList<SpooledSample> items)
+    {
+        var ids = new long[items.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = items[i].Id;
+        }
+
+        return ids;
+    }
+
+    private sealed class Tally
+    {
+        public int Uploaded { get; set; }
+
+        public int Quarantined { get; set; }
+
+        public int Inserted { get; set; }
+
+        public int Duplicates { get; set; }
+    }
+}

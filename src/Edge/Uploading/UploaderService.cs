@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using P1Telemetry.Edge.Configuration;
+using P1Telemetry.Edge.Health;
+using P1Telemetry.Edge.Spooling;
+
+namespace P1Telemetry.Edge.Uploading;
+
+/// <summary>
+/// The upload loop: independent of the reader loop, so a slow or absent server never delays a reading. Every
+/// <c>UPLOAD_INTERVAL_S</c>, or at once while a backlog remains; backs off with jitter on failure; at shutdown
+/// flushes for at most <c>SHUTDOWN_FLUSH_S</c>.
+/// </summary>
+public sealed class UploaderService(BatchUploader uploader, SampleSpool spool, HealthMonitor health, EdgeOptions options,
+    TimeProvider time, ExponentialBackoff backoff, ILogger<UploaderService> logger) : BackgroundService
+{
+    /// <summary>How long to wait after a step, and whether the backoff counts on.</summary>
+    public TimeSpan NextDelay(UploadStep step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        switch (step.Kind)
+        {
+            case UploadStepKind.Uploaded:
+                backoff.Reset();
+                return step.MoreWaiting ? TimeSpan.Zero : options.UploadInterval;
+            case UploadStepKind.Resized:
+                return TimeSpan.Zero;
+            case UploadStepKind.Idle:
+                return options.UploadInterval;
+            case UploadStepKind.Unauthorized:
+                // A wrong token will not fix itself within seconds: retry at the slowest pace.
+                var slow = options.BackoffMax;
+                logger.UploadUnauthorized(step.Reason ?? "HTTP 401", slow.TotalSeconds);
+                return slow;
+            default:
+                var delay = backoff.NextDelay();
+                logger.UploadFailed(step.Reason ?? "unknown", delay.TotalSeconds);
+                return delay;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan delay;
+            try
+            {
+                delay = NextDelay(await uploader.UploadNextAsync(stoppingToken));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Never let one bad step end the loop: log it and back off like any failure.
+                health.RecordUploadFailure(ex.Message);
+                delay = NextDelay(new UploadStep(UploadStepKind.Retry, Reason: ex.GetType().Name + ": " + ex.Message));
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Uploads what it can within <c>SHUTDOWN_FLUSH_S</c>; the rest stays spooled.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var waiting = await spool.CountAsync(CancellationToken.None);
+        if (waiting == 0 || options.ShutdownFlush <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        logger.Flushing(waiting, options.ShutdownFlush.TotalSeconds);
+        using var window = new CancellationTokenSource(options.ShutdownFlush, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(window.Token, cancellationToken);
+        try
+        {
+            while (true)
+            {
+                var step = await uploader.UploadNextAsync(linked.Token);
+                if (step.Kind is not (UploadStepKind.Uploaded or UploadStepKind.Resized) ||
+                    (step.Kind == UploadStepKind.Uploaded && !step.MoreWaiting))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The window closed; what is left stays spooled.
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            health.RecordUploadFailure(ex.Message);
+        }
+
+        logger.Flushed(await spool.CountAsync(CancellationToken.None));
+    }
+}
