@@ -3,7 +3,7 @@ using static P1Telemetry.Contracts.Tests.Domain.Rollup;
 
 namespace P1Telemetry.Contracts.Tests.Domain;
 
-public sealed class SeriesTests
+public sealed class SeriesBucketsTests
 {
     private static readonly LocalCalendar Brussels = LocalCalendar.ForZone("Europe/Brussels");
 
@@ -16,7 +16,7 @@ public sealed class SeriesTests
         var frame = Brussels.Day(new DateOnly(2026, 1, 10));
         var readings = Steady(frame.Start.AddHours(-3), frame.End.AddHours(3), ts => (ts.Hour * 211 % 4000) - 500, intervalS: 10).ToList();
 
-        var buckets = Series.Aggregate(SlotsAround(frame, readings), Series.Boundaries(Brussels, frame, SeriesBucketSize.Hour), Brussels);
+        var buckets = SeriesBuckets.Aggregate(SlotsAround(frame, readings), SeriesBuckets.Boundaries(Brussels, frame, SeriesBucketSize.Hour), Brussels);
 
         var atStart = readings.Single(r => r.Ts == frame.Start);
         var atEnd = readings.Single(r => r.Ts == frame.End);
@@ -33,7 +33,7 @@ public sealed class SeriesTests
         // First local hour (23:00Z): 30 minutes at 2000 W, 30 minutes exporting 1000 W.
         var readings = Steady(frame.Start, frame.Start.AddHours(1).AddSeconds(1), ts => ts.Minute < 30 ? 2000 : -1000).ToList();
 
-        var bucket = Series.Aggregate(Of(readings), Series.Boundaries(Brussels, frame, SeriesBucketSize.Hour), Brussels)[0];
+        var bucket = SeriesBuckets.Aggregate(Of(readings), SeriesBuckets.Boundaries(Brussels, frame, SeriesBucketSize.Hour), Brussels)[0];
 
         Assert.Equal(500, bucket.AvgPowerW!.Value, 1);
         Assert.Equal(2000, bucket.MaxPowerW);
@@ -49,7 +49,7 @@ public sealed class SeriesTests
         var frame = Brussels.Day(new DateOnly(2026, 10, 25));
         var readings = Steady(frame.Start, frame.End.AddSeconds(1), _ => 1000, intervalS: 60).ToList();
 
-        var buckets = Series.Aggregate(Of(readings), Series.Boundaries(Brussels, frame, SeriesBucketSize.Hour), Brussels);
+        var buckets = SeriesBuckets.Aggregate(Of(readings), SeriesBuckets.Boundaries(Brussels, frame, SeriesBucketSize.Hour), Brussels);
 
         Assert.Equal(25, buckets.Count);
         Assert.Equal("2026-10-25T02:00:00+02:00", buckets[2].Start.ToString("yyyy-MM-ddTHH:mm:sszzz", null));
@@ -62,7 +62,7 @@ public sealed class SeriesTests
     {
         var frame = Brussels.Day(new DateOnly(2026, 3, 29));
 
-        var boundaries = Series.Boundaries(Brussels, frame, SeriesBucketSize.Hour);
+        var boundaries = SeriesBuckets.Boundaries(Brussels, frame, SeriesBucketSize.Hour);
 
         Assert.Equal(24, boundaries.Count);
         Assert.Equal(3, Brussels.ToLocal(boundaries[2]).Hour);
@@ -73,7 +73,7 @@ public sealed class SeriesTests
     {
         var frame = Brussels.Month(new LocalMonth(2026, 3));
 
-        var boundaries = Series.Boundaries(Brussels, frame, SeriesBucketSize.Week).Select(b => Brussels.DateOf(b)).ToList();
+        var boundaries = SeriesBuckets.Boundaries(Brussels, frame, SeriesBucketSize.Week).Select(b => Brussels.DateOf(b)).ToList();
 
         // 1 March 2026 is a Sunday; the last bucket runs from Monday 30 March to the month's end.
         Assert.Equal(
@@ -86,8 +86,8 @@ public sealed class SeriesTests
     {
         var year = Brussels.Year(2026);
 
-        var months = Series.Boundaries(Brussels, year, SeriesBucketSize.Month);
-        var days = Series.Boundaries(Brussels, year, SeriesBucketSize.Day);
+        var months = SeriesBuckets.Boundaries(Brussels, year, SeriesBucketSize.Month);
+        var days = SeriesBuckets.Boundaries(Brussels, year, SeriesBucketSize.Day);
 
         Assert.Equal(13, months.Count);
         Assert.Equal(At("2026-03-31T22:00:00Z"), months[3]);
@@ -102,7 +102,7 @@ public sealed class SeriesTests
         // Silent from 02:00 to 05:00 local while 6 kWh were used, then 1200 W again until 06:00.
         var resumed = Steady(frame.Start.AddHours(5), frame.Start.AddHours(6).AddSeconds(1), _ => 1200, startKwh: first[^1].ImportKwh + 6).ToList();
 
-        var buckets = Series.Aggregate(Of(first.Concat(resumed)), Series.Boundaries(Brussels, frame, SeriesBucketSize.Hour), Brussels);
+        var buckets = SeriesBuckets.Aggregate(Of(first.Concat(resumed)), SeriesBuckets.Boundaries(Brussels, frame, SeriesBucketSize.Hour), Brussels);
 
         // The readings at 02:00 and 06:00 sit in the buckets they open; the latter holds nothing else.
         Assert.Equal(7, buckets.Count);
@@ -116,6 +116,6 @@ public sealed class SeriesTests
     {
         var frame = Brussels.Day(new DateOnly(2026, 1, 10));
 
-        Assert.Empty(Series.Aggregate([], Series.Boundaries(Brussels, frame, SeriesBucketSize.Hour), Brussels));
+        Assert.Empty(SeriesBuckets.Aggregate([], SeriesBuckets.Boundaries(Brussels, frame, SeriesBucketSize.Hour), Brussels));
     }
 }

@@ -1,7 +1,7 @@
 namespace P1Telemetry.Contracts.Domain;
 
 /// <summary>Historical series from the quarter-hour rollup, bucketed by local hours, days, weeks or months.</summary>
-public static class Series
+public static class SeriesBuckets
 {
     /// <summary>
     /// The bucket boundaries of <paramref name="frame"/>: local hour/day/ISO-week/month starts, with the first
