@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+
+namespace P1Telemetry.Server.Auth;
+
+/// <summary>Device bearer tokens from <c>DEVICE_TOKENS</c>.</summary>
+public sealed class AuthOptions
+{
+    [ConfigurationKeyName("DEVICE_TOKENS")]
+    public string? DeviceTokens { get; set; }
+}
+
+/// <summary>Stops the process at start when <c>DEVICE_TOKENS</c> cannot be parsed.</summary>
+public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthOptions options) =>
+        DeviceTokenRegistry.TryParse(options.DeviceTokens, out _, out var error)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(error);
+}

@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using P1Telemetry.Server.Diagnostics;
+
+namespace P1Telemetry.Server.Auth;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against <c>DEVICE_TOKENS</c>. Failures answer
+/// problem+json: 401 with <c>WWW-Authenticate: Bearer</c>, 403 for another device's data.
+/// </summary>
+public sealed class DeviceTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    DeviceTokenRegistry registry)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    public const string SchemeName = "DeviceToken";
+    private const string BearerPrefix = "Bearer ";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization;
+        if (header.Count == 0 || string.IsNullOrEmpty(header[0]))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        if (header.Count > 1)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("Send exactly one Authorization header."));
+        }
+
+        var value = header[0]!;
+        if (!value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <token>'."));
+        }
+
+        var token = value.AsSpan(BearerPrefix.Length).Trim();
+        var deviceId = token.IsEmpty ? null : registry.FindDevice(token);
+        if (deviceId is null)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("The bearer token is not valid."));
+        }
+
+        var identity = new ClaimsIdentity([new Claim(DeviceClaims.DeviceId, deviceId)], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var detail = result.Failure?.Message ?? "Send 'Authorization: Bearer <token>' with a device token.";
+        Log.AuthenticationFailed(Logger, Request.Path, detail);
+
+        Response.Headers.WWWAuthenticate = result.Failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+        await TypedResults.Problem(
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: result.Failure is null ? "Missing bearer token" : "Invalid bearer token",
+            detail: detail).ExecuteAsync(Context);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        await TypedResults.Problem(
+            statusCode: StatusCodes.Status403Forbidden,
+            title: "Forbidden",
+            detail: "This token does not give access to the requested device.").ExecuteAsync(Context);
+    }
+}

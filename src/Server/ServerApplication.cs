@@ -1,0 +1,125 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using P1Telemetry.Server.Auth;
+using P1Telemetry.Server.Caching;
+using P1Telemetry.Server.Diagnostics;
+using P1Telemetry.Server.Health;
+using P1Telemetry.Server.Ingest;
+using P1Telemetry.Server.Landing;
+using P1Telemetry.Server.Identity;
+using P1Telemetry.Server.Realtime;
+using P1Telemetry.Server.Storage;
+using P1Telemetry.Server.Storage.Migrations;
+
+namespace P1Telemetry.Server;
+
+/// <summary>How the server is composed: services, middleware and the endpoint groups.</summary>
+public static class ServerApplication
+{
+    /// <summary>The group every device API lives in; it requires a device token.</summary>
+    public const string ApiPrefix = "/v1";
+
+    public static WebApplicationBuilder AddP1Server(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        if (configuration["LOG_LEVEL"] is { Length: > 0 } level)
+        {
+            builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed)
+                ? parsed
+                : throw new OptionsValidationException("LOG_LEVEL", typeof(LogLevel),
+                    [$"LOG_LEVEL must be one of {string.Join(", ", Enum.GetNames<LogLevel>())}, not '{level}'."]));
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        services.AddOpenApi();
+
+        services.AddSampleStorage(configuration);
+        services.AddCache(configuration);
+        services.AddDeviceTokenAuth(configuration);
+        services.AddOptions<IngestOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<LatestSampleCache>();
+        return builder;
+    }
+
+    public static WebApplication MapP1Server(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/openapi/v1.json", "P1 Telemetry v1");
+            o.RoutePrefix = "swagger";
+        });
+
+        app.MapLanding();
+        app.MapHealth();
+
+        var api = app.MapGroup(ApiPrefix).RequireAuthorization(AuthServiceCollectionExtensions.DevicePolicy);
+        api.MapIngest();
+        api.MapRealtime();
+        api.MapMe();
+        return app;
+    }
+
+    /// <summary>Serves until SIGTERM/SIGINT; in-flight requests complete before the process exits 0.</summary>
+    public static async Task<int> ServeAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await app.StartAsync();
+            var backend = app.Services.GetRequiredService<ISampleStore>().Backend;
+            var cacheKind = app.Services.GetRequiredService<ICache>().Kind;
+            var deviceCount = app.Services.GetRequiredService<DeviceTokenRegistry>().Count;
+            Log.Starting(app.Logger, backend, cacheKind, deviceCount);
+            await app.WaitForShutdownAsync();
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"Invalid configuration: {string.Join(" ", ex.Failures)}");
+            return 2;
+        }
+    }
+
+    /// <summary>The <c>migrate</c> command: applies the pending migrations and exits.</summary>
+    public static async Task<int> MigrateAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            var migrator = app.Services.GetRequiredService<ISchemaMigrator>();
+            var store = app.Services.GetRequiredService<ISampleStore>();
+            var version = await migrator.MigrateAsync(app.Lifetime.ApplicationStopping);
+            Log.SchemaMigrated(app.Logger, store.Backend, version);
+            await Console.Out.WriteLineAsync($"{store.Backend} schema at version {version}");
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync($"Invalid configuration: {string.Join(" ", ex.Failures)}");
+            return 2;
+        }
+    }
+}

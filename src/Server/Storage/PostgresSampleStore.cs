@@ -1,0 +1,267 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+using P1Telemetry.Contracts.Wire;
+
+namespace P1Telemetry.Server.Storage;
+
+/// <summary>
+/// PostgreSQL (optionally TimescaleDB) storage. One statement inserts the new raw rows and folds exactly those
+/// rows into <c>quarter_hours</c>, so the rollup is never stale and is exact under retries, duplicates,
+/// out-of-order batches and concurrent ingests of the same device.
+/// </summary>
+public sealed class PostgresSampleStore(NpgsqlDataSource dataSource) : ISampleStore
+{
+    private const int MaxAttempts = 3;
+
+    public string Backend => "postgresql";
+
+    public async Task<AppendResult> AppendAsync(string deviceId, IReadOnlyList<Sample> samples, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (samples.Count == 0)
+        {
+            return new AppendResult(0, 0);
+        }
+
+        // Sorted input makes concurrent appends of overlapping ranges take their row locks in the same order.
+        var ordered = SampleBatch.Prepare(deviceId, samples);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var inserted = await InsertAsync(deviceId, ordered, cancellationToken);
+                return new AppendResult(inserted, samples.Count - inserted);
+            }
+            catch (PostgresException ex) when (attempt < MaxAttempts && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                // The statement rolled back as a whole; running it again is safe.
+            }
+        }
+    }
+
+    private async Task<int> InsertAsync(string deviceId, Sample[] samples, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            WITH input AS (
+                SELECT *
+                FROM unnest($2::timestamptz[], $3::integer[], $4::integer[], $5::double precision[],
+                            $6::double precision[], $7::integer[], $8::integer[], $9::timestamptz[],
+                            $10::integer[], $11::integer[], $12::integer[], $13::double precision[],
+                            $14::timestamptz[])
+                     AS i(ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh, average_power_15m_w,
+                          monthly_power_peak_w, monthly_power_peak_ts, power_l1_w, power_l2_w, power_l3_w,
+                          gas_m3, gas_ts)
+            ),
+            inserted AS (
+                INSERT INTO samples (device_id, ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh,
+                                     average_power_15m_w, monthly_power_peak_w, monthly_power_peak_ts,
+                                     power_l1_w, power_l2_w, power_l3_w, gas_m3, gas_ts)
+                SELECT $1, ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh,
+                       average_power_15m_w, monthly_power_peak_w, monthly_power_peak_ts,
+                       power_l1_w, power_l2_w, power_l3_w, gas_m3, gas_ts
+                FROM input
+                ON CONFLICT (device_id, ts) DO NOTHING
+                RETURNING ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh
+            ),
+            slots AS (
+                SELECT date_bin('15 minutes', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS start,
+                       count(*) AS sample_count,
+                       sum(import_power_w) AS import_power_sum_w,
+                       max(import_power_w) AS import_power_max_w,
+                       sum(power_w) AS power_sum_w,
+                       min(power_w) AS power_min_w,
+                       max(power_w) AS power_max_w,
+                       min(ts) AS first_ts,
+                       (array_agg(energy_import_kwh ORDER BY ts))[1] AS first_import_kwh,
+                       (array_agg(energy_export_kwh ORDER BY ts))[1] AS first_export_kwh,
+                       max(ts) AS last_ts,
+                       (array_agg(energy_import_kwh ORDER BY ts DESC))[1] AS last_import_kwh,
+                       (array_agg(energy_export_kwh ORDER BY ts DESC))[1] AS last_export_kwh
+                FROM inserted
+                GROUP BY 1
+            ),
+            rolled_up AS (
+                INSERT INTO quarter_hours AS q (device_id, start, sample_count, import_power_sum_w, import_power_max_w,
+                                                power_sum_w, power_min_w, power_max_w, first_ts, first_import_kwh,
+                                                first_export_kwh, last_ts, last_import_kwh, last_export_kwh)
+                SELECT $1, start, sample_count, import_power_sum_w, import_power_max_w, power_sum_w, power_min_w,
+                       power_max_w, first_ts, first_import_kwh, first_export_kwh, last_ts, last_import_kwh,
+                       last_export_kwh
+                FROM slots
+                ORDER BY start
+                ON CONFLICT (device_id, start) DO UPDATE SET
+                    sample_count = q.sample_count + excluded.sample_count,
+                    import_power_sum_w = q.import_power_sum_w + excluded.import_power_sum_w,
+                    import_power_max_w = greatest(q.import_power_max_w, excluded.import_power_max_w),
+                    power_sum_w = q.power_sum_w + excluded.power_sum_w,
+                    power_min_w = least(q.power_min_w, excluded.power_min_w),
+                    power_max_w = greatest(q.power_max_w, excluded.power_max_w),
+                    first_ts = least(q.first_ts, excluded.first_ts),
+                    first_import_kwh = CASE WHEN excluded.first_ts < q.first_ts
+                                            THEN excluded.first_import_kwh ELSE q.first_import_kwh END,
+                    first_export_kwh = CASE WHEN excluded.first_ts < q.first_ts
+                                            THEN excluded.first_export_kwh ELSE q.first_export_kwh END,
+                    last_ts = greatest(q.last_ts, excluded.last_ts),
+                    last_import_kwh = CASE WHEN excluded.last_ts > q.last_ts
+                                           THEN excluded.last_import_kwh ELSE q.last_import_kwh END,
+                    last_export_kwh = CASE WHEN excluded.last_ts > q.last_ts
+                                           THEN excluded.last_export_kwh ELSE q.last_export_kwh END
+                RETURNING 1
+            )
+            SELECT count(*)::integer FROM inserted
+            """;
+
+        var n = samples.Length;
+        var ts = new DateTimeOffset[n];
+        var power = new int[n];
+        var importPower = new int[n];
+        var energyImport = new double[n];
+        var energyExport = new double[n];
+        var average15m = new int?[n];
+        var monthlyPeak = new int?[n];
+        var monthlyPeakTs = new DateTimeOffset?[n];
+        var l1 = new int?[n];
+        var l2 = new int?[n];
+        var l3 = new int?[n];
+        var gas = new double?[n];
+        var gasTs = new DateTimeOffset?[n];
+        for (var i = 0; i < n; i++)
+        {
+            var s = samples[i];
+            ts[i] = s.Ts;
+            power[i] = s.PowerW;
+            importPower[i] = s.ImportPowerW;
+            energyImport[i] = s.EnergyImportKwh;
+            energyExport[i] = s.EnergyExportKwh;
+            average15m[i] = s.AveragePower15mW;
+            monthlyPeak[i] = s.MonthlyPowerPeakW;
+            monthlyPeakTs[i] = s.MonthlyPowerPeakTs;
+            l1[i] = s.PowerL1W;
+            l2[i] = s.PowerL2W;
+            l3[i] = s.PowerL3W;
+            gas[i] = s.GasM3;
+            gasTs[i] = s.GasTs;
+        }
+
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = ts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = power, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = importPower, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = energyImport, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double });
+        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = energyExport, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double });
+        command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = average15m, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = monthlyPeak, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?[]> { TypedValue = monthlyPeakTs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = l1, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = l2, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = l3, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter<double?[]> { TypedValue = gas, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?[]> { TypedValue = gasTs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        var result = await command.ExecuteScalarAsync(cancellationToken);
+        return (int)result!;
+    }
+
+    public async Task<Sample?> GetLatestAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            SELECT {SampleColumns}
+            FROM samples
+            WHERE device_id = $1
+            ORDER BY ts DESC
+            LIMIT 1
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadSample(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<QuarterHourRow>> GetQuarterHoursAsync(
+        string deviceId, DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT device_id, start, sample_count, import_power_sum_w, import_power_max_w, power_sum_w, power_min_w,
+                   power_max_w, first_ts, first_import_kwh, first_export_kwh, last_ts, last_import_kwh, last_export_kwh
+            FROM quarter_hours
+            WHERE device_id = $1 AND start >= $2 AND start < $3
+            ORDER BY start
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = fromUtc.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = toUtc.ToUniversalTime() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<QuarterHourRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new QuarterHourRow(
+                reader.GetString(0),
+                reader.GetFieldValue<DateTimeOffset>(1),
+                reader.GetInt64(2),
+                reader.GetInt64(3),
+                reader.GetInt32(4),
+                reader.GetInt64(5),
+                reader.GetInt32(6),
+                reader.GetInt32(7),
+                reader.GetFieldValue<DateTimeOffset>(8),
+                reader.GetDouble(9),
+                reader.GetDouble(10),
+                reader.GetFieldValue<DateTimeOffset>(11),
+                reader.GetDouble(12),
+                reader.GetDouble(13)));
+        }
+
+        return rows;
+    }
+
+    public async IAsyncEnumerable<Sample> StreamSamplesAsync(
+        string deviceId, DateTimeOffset fromUtc, DateTimeOffset toUtc, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            SELECT {SampleColumns}
+            FROM samples
+            WHERE device_id = $1 AND ts >= $2 AND ts < $3
+            ORDER BY ts
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = fromUtc.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = toUtc.ToUniversalTime() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return ReadSample(reader);
+        }
+    }
+
+    public async Task CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT 1");
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private const string SampleColumns = """
+        device_id, ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh, average_power_15m_w,
+        monthly_power_peak_w, monthly_power_peak_ts, power_l1_w, power_l2_w, power_l3_w, gas_m3, gas_ts
+        """;
+
+    private static Sample ReadSample(NpgsqlDataReader reader) => new()
+    {
+        DeviceId = reader.GetString(0),
+        Ts = reader.GetFieldValue<DateTimeOffset>(1),
+        PowerW = reader.GetInt32(2),
+        ImportPowerW = reader.GetInt32(3),
+        EnergyImportKwh = reader.GetDouble(4),
+        EnergyExportKwh = reader.GetDouble(5),
+        AveragePower15mW = reader.IsDBNull(6) ? null : reader.GetInt32(6),
+        MonthlyPowerPeakW = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+        MonthlyPowerPeakTs = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+        PowerL1W = reader.IsDBNull(9) ? null : reader.GetInt32(9),
+        PowerL2W = reader.IsDBNull(10) ? null : reader.GetInt32(10),
+        PowerL3W = reader.IsDBNull(11) ? null : reader.GetInt32(11),
+        GasM3 = reader.IsDBNull(12) ? null : reader.GetDouble(12),
+        GasTs = reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13),
+    };
+}
