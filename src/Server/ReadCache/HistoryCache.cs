@@ -3,6 +3,7 @@ using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.Diagnostics;
 
 namespace P1Telemetry.Server.ReadCache;
 
