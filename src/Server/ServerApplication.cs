@@ -4,9 +4,9 @@ using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Diagnostics;
 using P1Telemetry.Server.Health;
+using P1Telemetry.Server.Identity;
 using P1Telemetry.Server.Ingest;
 using P1Telemetry.Server.Landing;
-using P1Telemetry.Server.Identity;
 using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Storage;
 using P1Telemetry.Server.Storage.Migrations;
@@ -54,6 +54,7 @@ public static class ServerApplication
         services.AddDeviceTokenAuth(configuration);
         services.AddOptions<IngestOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LatestSampleCache>();
+        services.AddReadPath(configuration);
         return builder;
     }
 
@@ -79,6 +80,7 @@ public static class ServerApplication
         api.MapIngest();
         api.MapRealtime();
         api.MapMe();
+        api.MapReadPath();
         return app;
     }
 

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using P1Telemetry.Contracts.Domain;
+using P1Telemetry.Server.ReadCache;
+using P1Telemetry.Server.Storage;
+
+namespace P1Telemetry.Server.Capacity;
+
+/// <summary>Analyses local months of a device from the <c>quarter_hours</c> rollup, caching settled months' digests.</summary>
+public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, HistoryCache history, TimeProvider timeProvider)
+{
+    /// <summary>Every quarter value of <paramref name="month"/>, up to the quarter in progress.</summary>
+    public async Task<MonthAnalysis> AnalyzeAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken)
+    {
+        var range = settings.Calendar.Month(month);
+        var inProgress = QuarterHour.StartOf(timeProvider.GetUtcNow());
+        var evaluated = new TimeRange(range.Start, range.End < inProgress ? range.End : Max(inProgress, range.Start));
+
+        // One slot on either side holds the readings the boundary registers are interpolated with.
+        var rows = await store.GetQuarterHoursAsync(
+            deviceId, range.Start - QuarterHour.Length, range.End + QuarterHour.Length, cancellationToken);
+        var slots = rows.ToSlots();
+        return new MonthAnalysis(month, range, evaluated, QuarterValues.Compute(slots, evaluated), slots);
+    }
+
+    /// <summary>The digest of <paramref name="month"/>, from the cache when the month is settled.</summary>
+    public async Task<MonthDigest> GetAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken)
+    {
+        var range = settings.Calendar.Month(month);
+        var bytes = await history.GetOrCreateAsync(deviceId, $"digest:{month}", range.End, async ct =>
+        {
+            var analysis = await AnalyzeAsync(deviceId, month, ct);
+            return JsonSerializer.SerializeToUtf8Bytes(analysis.ToDigest(), ReadJsonContext.Default.MonthDigest);
+        }, cancellationToken);
+        return JsonSerializer.Deserialize(bytes, ReadJsonContext.Default.MonthDigest)!;
+    }
+
+    /// <summary>Digests of consecutive months, oldest first.</summary>
+    public async Task<IReadOnlyList<MonthDigest>> GetRangeAsync(
+        string deviceId, LocalMonth first, int count, CancellationToken cancellationToken)
+    {
+        var digests = new List<MonthDigest>(count);
+        for (var i = 0; i < count; i++)
+        {
+            digests.Add(await GetAsync(deviceId, first.AddMonths(i), cancellationToken));
+        }
+
+        return digests;
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}
