@@ -129,8 +129,8 @@ cleanup() {
   exit "$status"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'exit 0' INT
+trap 'exit 0' TERM
 
 start_child() {
   local name="$1"
@@ -167,7 +167,8 @@ wait_until() {
 
 # ---------------------------------------------------------------------------------------------------
 step "meter simulator (HomeWizard P1 v2 API on https://127.0.0.1:$SIM_HTTPS_PORT)"
-SIM_LOG_START=$(wc -l <"$LOGS/simulator.log" 2>/dev/null || echo 0)
+SIM_LOG_START=0
+[ -f "$LOGS/simulator.log" ] && SIM_LOG_START=$(wc -l <"$LOGS/simulator.log")
 start_child simulator "$SIM" serve \
   --bind 127.0.0.1 --http-port "$SIM_HTTP_PORT" --https-port "$SIM_HTTPS_PORT" \
   --state-dir "$DEMO/sim" --token "$DEMO_METER_TOKEN" --seed "$SEED"
