@@ -1,0 +1,163 @@
+using System.Globalization;
+using Npgsql;
+using P1Telemetry.MeterSimulator.Meter;
+
+namespace P1Telemetry.EndToEnd.Tests.Pipeline;
+
+internal sealed record StoredSample(DateTimeOffset Ts, int PowerW, int ImportPowerW, double EnergyImportKwh, double EnergyExportKwh);
+
+internal sealed record QuarterHourRow(
+    DateTimeOffset Start,
+    long SampleCount,
+    long ImportPowerSumW,
+    int ImportPowerMaxW,
+    long PowerSumW,
+    int PowerMinW,
+    int PowerMaxW,
+    DateTimeOffset FirstTs,
+    double FirstImportKwh,
+    double FirstExportKwh,
+    DateTimeOffset LastTs,
+    double LastImportKwh,
+    double LastExportKwh);
+
+/// <summary>Reads what the server stored for one device straight from PostgreSQL, and checks it.</summary>
+internal sealed class StoredData(string connectionString, string deviceId)
+{
+    public async Task<DateTimeOffset?> LatestTsAsync()
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT max(ts) FROM samples WHERE device_id = @device", connection);
+        command.Parameters.AddWithValue("device", deviceId);
+        return await command.ExecuteScalarAsync() is DateTime ts ? new DateTimeOffset(DateTime.SpecifyKind(ts, DateTimeKind.Utc)) : null;
+    }
+
+    public async Task<long> CountAsync()
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM samples WHERE device_id = @device", connection);
+        command.Parameters.AddWithValue("device", deviceId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task<List<StoredSample>> SamplesAsync()
+    {
+        const string Sql = """
+            SELECT ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh
+            FROM samples WHERE device_id = @device ORDER BY ts
+            """;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(Sql, connection);
+        command.Parameters.AddWithValue("device", deviceId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var samples = new List<StoredSample>();
+        while (await reader.ReadAsync())
+        {
+            samples.Add(new StoredSample(
+                reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetDouble(3), reader.GetDouble(4)));
+        }
+
+        return samples;
+    }
+
+    public async Task<List<QuarterHourRow>> QuarterHoursAsync()
+    {
+        const string Sql = """
+            SELECT start, sample_count, import_power_sum_w, import_power_max_w, power_sum_w, power_min_w, power_max_w,
+                   first_ts, first_import_kwh, first_export_kwh, last_ts, last_import_kwh, last_export_kwh
+            FROM quarter_hours WHERE device_id = @device ORDER BY start
+            """;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(Sql, connection);
+        command.Parameters.AddWithValue("device", deviceId);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<QuarterHourRow>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(new QuarterHourRow(
+                reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt64(4),
+                reader.GetInt32(5), reader.GetInt32(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetDouble(8), reader.GetDouble(9),
+                reader.GetFieldValue<DateTimeOffset>(10), reader.GetDouble(11), reader.GetDouble(12)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The quarter-hour rollup recomputed from scratch: 15-minute slots aligned in UTC.</summary>
+    public static List<QuarterHourRow> Recompute(IEnumerable<StoredSample> samples) =>
+        samples
+            .GroupBy(s => new DateTimeOffset(s.Ts.UtcTicks - (s.Ts.UtcTicks % TimeSpan.FromMinutes(15).Ticks), TimeSpan.Zero))
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var ordered = g.OrderBy(s => s.Ts).ToList();
+                var first = ordered[0];
+                var last = ordered[^1];
+                return new QuarterHourRow(
+                    g.Key, ordered.Count, ordered.Sum(s => (long)s.ImportPowerW), ordered.Max(s => s.ImportPowerW),
+                    ordered.Sum(s => (long)s.PowerW), ordered.Min(s => s.PowerW), ordered.Max(s => s.PowerW),
+                    first.Ts, first.EnergyImportKwh, first.EnergyExportKwh, last.Ts, last.EnergyImportKwh, last.EnergyExportKwh);
+            })
+            .ToList();
+
+    /// <summary>
+    /// The core promise, checked against the meter's own record: every stored sample is a telegram the meter
+    /// produced, with its values; no telegram is stored twice (and the rollup counted each once); and every
+    /// telegram from <paramref name="from"/> (once the edge reads steadily) up to <paramref name="until"/> is
+    /// stored — except telegrams inside
+    /// the <paramref name="tolerated"/> windows, when the edge could not read the meter at all (it was stopped
+    /// or killed, or the meter failed its requests): a meter keeps no history, so those were never read.
+    /// </summary>
+    public async Task AssertCompleteAsync(
+        IReadOnlyList<Telegram> readings, DateTimeOffset from, DateTimeOffset until, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> tolerated, Func<string> diagnostics)
+    {
+        var stored = await SamplesAsync();
+        Assert.True(stored.Count > 0, "nothing was stored.\n" + diagnostics());
+        Assert.Equal(stored.Count, stored.Select(s => s.Ts).Distinct().Count());
+
+        var byTs = readings.ToDictionary(r => r.TsUtc);
+        foreach (var sample in stored)
+        {
+            Assert.True(byTs.TryGetValue(sample.Ts, out var telegram), $"stored sample {sample.Ts:O} is not a telegram the meter produced");
+            Assert.Equal(telegram.PowerW, sample.PowerW);
+            Assert.Equal(Math.Max(telegram.PowerW, 0), sample.ImportPowerW);
+            Assert.Equal(telegram.EnergyImportKwh, sample.EnergyImportKwh, 6);
+            Assert.Equal(telegram.EnergyExportKwh, sample.EnergyExportKwh, 6);
+        }
+
+        var storedTs = stored.Select(s => s.Ts).ToHashSet();
+        var expected = readings.Where(r => r.TsUtc >= from && r.TsUtc <= until).ToList();
+        Assert.True(expected.Count > 0, "no meter telegrams in the checked range");
+        var missing = expected.Where(r => !storedTs.Contains(r.TsUtc)).Select(r => r.TsUtc).ToList();
+        var unexplained = missing.Where(ts => !tolerated.Any(w => ts >= w.From && ts <= w.To)).ToList();
+        Assert.True(unexplained.Count == 0,
+            $"{unexplained.Count} of {expected.Count} telegrams are missing ({string.Join(", ", unexplained.Take(10).Select(ts => ts.ToString("HH:mm:ss", CultureInfo.InvariantCulture)))}); "
+            + $"tolerated windows: {string.Join(", ", tolerated.Select(w => $"{w.From:O}..{w.To:O}"))}.\n{diagnostics()}");
+
+        // The rollup is exact: it matches a recomputation from the stored rows (so no retry or duplicate
+        // upload was counted twice) for every slot.
+        var quarterHours = await QuarterHoursAsync();
+        var recomputed = Recompute(stored);
+        Assert.Equal(recomputed.Count, quarterHours.Count);
+        foreach (var (actual, expectedRow) in quarterHours.Zip(recomputed))
+        {
+            Assert.Equal(expectedRow.Start, actual.Start);
+            Assert.Equal(expectedRow.SampleCount, actual.SampleCount);
+            Assert.Equal(expectedRow.ImportPowerSumW, actual.ImportPowerSumW);
+            Assert.Equal(expectedRow.ImportPowerMaxW, actual.ImportPowerMaxW);
+            Assert.Equal(expectedRow.PowerSumW, actual.PowerSumW);
+            Assert.Equal(expectedRow.PowerMinW, actual.PowerMinW);
+            Assert.Equal(expectedRow.PowerMaxW, actual.PowerMaxW);
+            Assert.Equal(expectedRow.FirstTs, actual.FirstTs);
+            Assert.Equal(expectedRow.FirstImportKwh, actual.FirstImportKwh, 6);
+            Assert.Equal(expectedRow.FirstExportKwh, actual.FirstExportKwh, 6);
+            Assert.Equal(expectedRow.LastTs, actual.LastTs);
+            Assert.Equal(expectedRow.LastImportKwh, actual.LastImportKwh, 6);
+            Assert.Equal(expectedRow.LastExportKwh, actual.LastExportKwh, 6);
+        }
+    }
+}
