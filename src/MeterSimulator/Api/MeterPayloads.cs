@@ -83,6 +83,7 @@ internal static class MeterPayloads
         ActiveCurrentL1A = t.CurrentL1A,
         ActiveCurrentL2A = t.CurrentL2A,
         ActiveCurrentL3A = t.CurrentL3A,
+        ActiveFrequencyHz = 50,
         VoltageSagL1Count = 1,
         VoltageSagL2Count = 1,
         VoltageSwellL3Count = 2,

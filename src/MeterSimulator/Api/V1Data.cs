@@ -28,6 +28,7 @@ internal sealed record V1Data
     [JsonPropertyName("active_current_l1_a")] public double ActiveCurrentL1A { get; init; }
     [JsonPropertyName("active_current_l2_a")] public double ActiveCurrentL2A { get; init; }
     [JsonPropertyName("active_current_l3_a")] public double ActiveCurrentL3A { get; init; }
+    [JsonPropertyName("active_frequency_hz")] public double ActiveFrequencyHz { get; init; }
     [JsonPropertyName("voltage_sag_l1_count")] public int VoltageSagL1Count { get; init; }
     [JsonPropertyName("voltage_sag_l2_count")] public int VoltageSagL2Count { get; init; }
     [JsonPropertyName("voltage_sag_l3_count")] public int VoltageSagL3Count { get; init; }

@@ -22,7 +22,9 @@ internal sealed partial class MeterClock(SimulatedDevice device, ILogger<MeterCl
         _generator = new TelegramGenerator(options.Seed, options.Start ?? _realAnchor,
             TimeSpan.FromSeconds(options.TelegramIntervalSeconds), device.TimeZone);
         _meterAnchor = _generator.NextInstant;
-        Emit();
+
+        // A glitch set at start needs a telegram before it to be a glitch: it goes to the second one.
+        device.Feed.Publish(_generator.Next());
         LogMeterStarted(logger, _meterAnchor, options.TelegramIntervalSeconds, options.Speed, options.Seed);
         return base.StartAsync(cancellationToken);
     }
