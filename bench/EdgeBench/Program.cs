@@ -1,0 +1,28 @@
+using P1Telemetry.EdgeBench;
+
+// edge-bench [all|spool|drain|steady] [--seconds N] [--warmup N] [--transport poll|websocket] [--samples N]
+var suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
+var settings = BenchSettings.Parse(args);
+var results = new ResultsTable();
+using var work = new WorkDirectory();
+
+if (suite is "all" or "spool")
+{
+    await SpoolBenchmarks.RunAsync(work, results);
+}
+
+if (suite is "all" or "drain")
+{
+    await DrainBenchmark.RunAsync(work, settings.DrainSamples, results);
+}
+
+if (suite is "all" or "steady")
+{
+    foreach (var transport in settings.Transports)
+    {
+        await SteadyStateBenchmark.RunAsync(work, transport, settings.WarmupSeconds, settings.Seconds, results);
+    }
+}
+
+results.Print(Console.Out);
+return results.AllTargetsMet ? 0 : 1;

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using P1Telemetry.MeterSimulator;
+
+namespace P1Telemetry.EdgeBench;
+
+/// <summary>
+/// The real <c>p1-edge</c> process polling the simulator at 1 Hz and uploading every 5 s to a local HTTPS
+/// endpoint; RSS and CPU read from /proc after a warm-up.
+/// </summary>
+internal static class SteadyStateBenchmark
+{
+    public static async Task RunAsync(WorkDirectory work, string transport, int warmupSeconds, int seconds, ResultsTable results)
+    {
+        using var certificates = BenchCertificates.Create();
+        await using var endpoint = await IngestEndpoint.StartAsync(certificates.Server);
+        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { StateDirectory = work.File("sim-state-" + transport) });
+        var caFile = work.File("bench-ca.pem");
+        await File.WriteAllTextAsync(caFile, certificates.Ca.ExportCertificatePem());
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(EdgeDll());
+        start.Environment["HW_P1_HOST"] = simulator.V2BaseUri.ToString();
+        start.Environment["HW_P1_TOKEN"] = simulator.CreatePairedToken("local/bench");
+        start.Environment["HW_CA_FILE"] = simulator.CaCertificatePath;
+        start.Environment["HW_TRANSPORT"] = transport;
+        start.Environment["VPS_INGEST_URL"] = endpoint.IngestUri.ToString();
+        start.Environment["VPS_TOKEN"] = "bench-token";
+        start.Environment["VPS_CA_FILE"] = caFile;
+        start.Environment["SPOOL_PATH"] = work.File($"steady-{transport}/spool.db");
+        start.Environment["POLL_INTERVAL_S"] = "1";
+        start.Environment["UPLOAD_INTERVAL_S"] = "5";
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine("p1-edge: " + e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
+            var samplesBefore = endpoint.Samples;
+            var cpuBefore = CpuTicks(process.Id);
+            var wall = Stopwatch.StartNew();
+            long maxRss = 0;
+            var rssReadings = new List<long>();
+            for (var i = 0; i < seconds; i++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                var rss = StatusKb(process.Id, "VmRSS:");
+                rssReadings.Add(rss);
+                maxRss = Math.Max(maxRss, rss);
+            }
+
+            var cpuSeconds = (CpuTicks(process.Id) - cpuBefore) / (double)ClockTicksPerSecond();
+            var cpuPercent = 100 * cpuSeconds / wall.Elapsed.TotalSeconds;
+            var uploaded = endpoint.Samples - samplesBefore;
+            var label = $"edge steady state ({transport}, v2 HTTPS, 1 Hz, {seconds} s after {warmupSeconds} s warm-up)";
+            results.Add(label + ": RSS max", $"{maxRss / 1024.0:0.0} MB", "≤ 40 MB", maxRss <= 40 * 1024,
+                $"mean {rssReadings.Average() / 1024.0:0.0} MB, peak since start (VmHWM) {StatusKb(process.Id, "VmHWM:") / 1024.0:0.0} MB");
+            results.Add(label + ": CPU", $"{cpuPercent:0.00} % of a core", "≤ 1 %", cpuPercent <= 1,
+                $"{cpuSeconds:0.00} s CPU in {wall.Elapsed.TotalSeconds:0} s; {uploaded} samples uploaded meanwhile");
+        }
+        finally
+        {
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            if (!process.WaitForExit(20_000))
+            {
+                process.Kill();
+            }
+        }
+    }
+
+    private static string EdgeDll()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var root = output;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "P1Telemetry.slnx")))
+        {
+            root = root.Parent;
+        }
+
+        var path = Path.Combine(root?.FullName ?? ".", "src", "Edge", "bin", output.Parent!.Name, output.Name, "p1-edge.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("build src/Edge in the same configuration first", path);
+    }
+
+    /// <summary>utime + stime of the process, in clock ticks (/proc/PID/stat fields 14 and 15).</summary>
+    private static long CpuTicks(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
+    private static long StatusKb(int pid, string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
+    private static long ClockTicksPerSecond()
+    {
+        using var getconf = Process.Start(new ProcessStartInfo("getconf", "CLK_TCK") { RedirectStandardOutput = true })!;
+        var text = getconf.StandardOutput.ReadToEnd().Trim();
+        getconf.WaitForExit();
+        return long.TryParse(text, CultureInfo.InvariantCulture, out var ticks) ? ticks : 100;
+    }
+}

@@ -1,0 +1,145 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using P1Telemetry.Edge.Configuration;
+using P1Telemetry.Edge.Health;
+using P1Telemetry.Edge.Spooling;
+using P1Telemetry.Edge.Tests.Infrastructure;
+using P1Telemetry.Edge.Uploading;
+using P1Telemetry.TestInfrastructure;
+
+namespace P1Telemetry.Edge.Tests;
+
+public sealed class BackoffTests
+{
+    [Fact]
+    public void Ceilings_double_from_the_base_up_to_the_cap_and_reset_on_success()
+    {
+        var backoff = new ExponentialBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(300), new FixedRandom(0.5));
+
+        var delays = Enumerable.Range(0, 11).Select(_ => backoff.NextDelay().TotalSeconds).ToList();
+
+        Assert.Equal([0.5, 1, 2, 4, 8, 16, 32, 64, 128, 150, 150], delays);
+        backoff.Reset();
+        Assert.Equal(0.5, backoff.NextDelay().TotalSeconds);
+    }
+
+    [Fact]
+    public void Full_jitter_spreads_delays_over_the_whole_interval()
+    {
+        var backoff = new ExponentialBackoff(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), new Random(42));
+        for (var i = 0; i < 5; i++)
+        {
+            backoff.NextDelay();
+        }
+
+        var delays = Enumerable.Range(0, 200).Select(_ => backoff.NextDelay().TotalSeconds).ToList();
+
+        Assert.All(delays, d => Assert.InRange(d, 0, 10));
+        Assert.Contains(delays, d => d < 2);
+        Assert.Contains(delays, d => d > 8);
+    }
+}
+
+/// <summary>The upload loop on a fake clock against a real HTTPS endpoint.</summary>
+public sealed class UploaderLoopTests : IAsyncLifetime
+{
+    private readonly TestDirectory _directory = new();
+    private readonly FakeTimeProvider _time = new(TestSamples.T0);
+    private readonly TestCa _ca = TestCa.Create("Loop Test CA");
+    private IngestTestServer _server = null!;
+    private SampleSpool _spool = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await IngestTestServer.StartAsync(_ca.IssueServer());
+        _spool = SampleSpool.Open(_directory.File("spool.db"), _time);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _spool.Dispose();
+        _ca.Dispose();
+        _directory.Dispose();
+    }
+
+    private (UploaderService Service, ExponentialBackoff Backoff) Service(EdgeOptions options)
+    {
+        var client = new IngestClient(_server.IngestUri, "t", TimeSpan.FromSeconds(10), [_ca.Certificate]);
+        var health = new HealthMonitor(_time);
+        var identity = new DeviceIdentity("meter-1", client, health, NullLogger<DeviceIdentity>.Instance);
+        var uploader = new BatchUploader(_spool, client, identity, health, options.BatchSize, NullLogger<BatchUploader>.Instance);
+        var backoff = new ExponentialBackoff(options.BackoffBase, options.BackoffMax, new FixedRandom(0.5));
+        return (new UploaderService(uploader, _spool, health, options, _time, backoff, NullLogger<UploaderService>.Instance), backoff);
+    }
+
+    [Fact]
+    public async Task Failures_wait_the_jittered_backoff_on_the_injected_clock_and_success_resets_it()
+    {
+        await _spool.EnqueueManyAsync(Enumerable.Range(0, 3).Select(i => TestSamples.SampleAt(i)), default);
+        _server.Respond = _ => Results.StatusCode(503);
+        var (service, backoff) = Service(new EdgeOptions { BackoffBaseSeconds = 2, BackoffMaxSeconds = 60, UploadIntervalSeconds = 5 });
+
+        await service.StartAsync(default);
+        try
+        {
+            await Eventually.TrueAsync(() => _server.RequestSizes.Count == 1 && _time.ActiveTimers > 0, "the first attempt failed and the loop sleeps");
+            Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(1), _time.NextDue); // 0.5 × min(60, 2 × 2^0)
+
+            _time.Advance(TimeSpan.FromSeconds(0.9));
+            await Task.Delay(200);
+            Assert.Single(_server.RequestSizes); // not before the delay is over
+
+            _time.Advance(TimeSpan.FromSeconds(0.1));
+            await Eventually.TrueAsync(() => _server.RequestSizes.Count == 2 && _time.ActiveTimers > 0, "the second attempt failed");
+            Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(2), _time.NextDue); // 0.5 × 4 s
+            Assert.Equal(2, backoff.Failures);
+
+            _server.Respond = IngestTestServer.Ok;
+            _time.Advance(TimeSpan.FromSeconds(2));
+            await Eventually.TrueAsync(() => _server.Accepted.Count == 3 && _time.ActiveTimers > 0, "the third attempt succeeded");
+            Assert.Equal(0, backoff.Failures);
+            Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(5), _time.NextDue); // back to UPLOAD_INTERVAL_S
+            Assert.Equal(0, await _spool.CountAsync(default));
+        }
+        finally
+        {
+            await service.StopAsync(default);
+        }
+    }
+
+    [Fact]
+    public async Task A_backlog_is_uploaded_batch_after_batch_without_waiting()
+    {
+        await _spool.EnqueueManyAsync(Enumerable.Range(0, 25).Select(i => TestSamples.SampleAt(i)), default);
+        var (service, _) = Service(new EdgeOptions { BatchSize = 10, UploadIntervalSeconds = 5 });
+
+        await service.StartAsync(default);
+        try
+        {
+            // The fake clock never moves: three batches go out back to back.
+            await Eventually.TrueAsync(() => _server.Accepted.Count == 25, "the backlog drained");
+            Assert.Equal([10, 10, 5], _server.RequestSizes);
+        }
+        finally
+        {
+            await service.StopAsync(default);
+        }
+    }
+
+    [Fact]
+    public async Task Stopping_flushes_what_waits_when_the_server_is_up()
+    {
+        _server.Respond = _ => Results.StatusCode(503);
+        var (service, _) = Service(new EdgeOptions { BatchSize = 10, ShutdownFlushSeconds = 10 });
+        await service.StartAsync(default);
+        await _spool.EnqueueManyAsync(Enumerable.Range(0, 15).Select(i => TestSamples.SampleAt(i)), default);
+        await Eventually.TrueAsync(() => !_server.RequestSizes.IsEmpty && _time.ActiveTimers > 0, "the loop backs off");
+
+        _server.Respond = IngestTestServer.Ok;
+        await service.StopAsync(default);
+
+        Assert.Equal(0, await _spool.CountAsync(default));
+        Assert.Equal(15, _server.Accepted.Count);
+    }
+}

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using P1Telemetry.Edge.Spooling;
+using P1Telemetry.Edge.Tests.Infrastructure;
+using P1Telemetry.MeterSimulator;
+
+namespace P1Telemetry.Edge.Tests;
+
+/// <summary>The real <c>p1-edge</c> process between the meter simulator and a local HTTPS ingest endpoint.</summary>
+public sealed class DaemonTests : IAsyncLifetime
+{
+    private const string ServerToken = "vps-secret-token-4f1c";
+    private readonly TestDirectory _directory = new();
+    private readonly TestCa _ca = TestCa.Create("Daemon Test CA");
+    private SimulatorHost _sim = null!;
+    private IngestTestServer _server = null!;
+    private string _meterToken = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sim = await Simulator.StartAsync(new SimulatorOptions { Speed = 4 });
+        _meterToken = _sim.CreatePairedToken("local/daemon");
+        _server = await IngestTestServer.StartAsync(_ca.IssueServer());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _sim.DisposeAsync();
+        _ca.Dispose();
+        _directory.Dispose();
+    }
+
+    private Dictionary<string, string> Environment(double flushSeconds = 5) => new()
+    {
+        ["HW_P1_HOST"] = Simulator.HostAndPort(_sim.V2BaseUri),
+        ["HW_P1_TOKEN"] = _meterToken,
+        ["HW_CA_FILE"] = _sim.CaCertificatePath,
+        ["VPS_INGEST_URL"] = _server.IngestUri.ToString(),
+        ["VPS_TOKEN"] = ServerToken,
+        ["VPS_CA_FILE"] = _ca.WritePem(_directory.Path),
+        ["SPOOL_PATH"] = _directory.File("data/spool.db"),
+        ["POLL_INTERVAL_S"] = "0.25",
+        ["UPLOAD_INTERVAL_S"] = "0.5",
+        ["SHUTDOWN_FLUSH_S"] = flushSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["BACKOFF_MAX_S"] = "2",
+        ["LOG_LEVEL"] = "Debug",
+    };
+
+    private static (Process Process, StringBuilder Output) Start(IReadOnlyList<string> arguments, Dictionary<string, string> environment)
+    {
+        var process = EdgeProcess.Start(arguments, environment);
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, output);
+    }
+
+    private static async Task SigTermAsync(Process process)
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    private async Task<(int ExitCode, string Output)> RunToEndAsync(IReadOnlyList<string> arguments, Dictionary<string, string> environment)
+    {
+        var (process, output) = Start(arguments, environment);
+        using (process)
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            lock (output)
+            {
+                return (process.ExitCode, output.ToString());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_daemon_reads_uploads_reports_healthy_and_exits_0_on_sigterm()
+    {
+        var environment = Environment();
+        var (process, output) = Start([], environment);
+        using (process)
+        {
+            try
+            {
+                await Eventually.TrueAsync(() => _server.Accepted.Count >= 8, "samples reached the server", seconds: 60);
+                await Eventually.TrueAsync(() => File.Exists(_directory.File("data/health.json")) &&
+                    File.ReadAllText(_directory.File("data/health.json")).Contains("\"meter_reachable\": true", StringComparison.Ordinal), "the health file reports the meter", seconds: 30);
+                var (healthExit, healthOutput) = await RunToEndAsync(["health"], new() { ["SPOOL_PATH"] = environment["SPOOL_PATH"] });
+                Assert.Equal(0, healthExit);
+                Assert.Contains("\"status\": \"healthy\"", healthOutput, StringComparison.Ordinal);
+                Assert.Contains("\"meter_reachable\": true", healthOutput, StringComparison.Ordinal);
+
+                await SigTermAsync(process);
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                }
+            }
+
+            Assert.Equal(0, process.ExitCode);
+        }
+
+        var samples = _server.Accepted.ToList();
+        Assert.All(samples, s => Assert.Equal("meter-1", s.DeviceId)); // learnt from GET /v1/me
+        Assert.Equal(samples.Count, samples.Select(s => s.Ts).Distinct().Count());
+        var telegrams = _sim.Readings.ToDictionary(t => t.TsUtc);
+        Assert.All(samples, s => Assert.Equal(telegrams[s.Ts].EnergyImportKwh, s.EnergyImportKwh));
+        Assert.Equal($"Bearer {ServerToken}", _server.LastAuthorization);
+
+        string log;
+        lock (output)
+        {
+            log = output.ToString();
+        }
+
+        Assert.DoesNotContain(ServerToken, log, StringComparison.Ordinal);
+        Assert.DoesNotContain(_meterToken, log, StringComparison.Ordinal);
+        Assert.Contains("WebSocket push connected", log, StringComparison.Ordinal);
+        foreach (var line in log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            using var json = JsonDocument.Parse(line); // every log line is one JSON object
+            Assert.True(json.RootElement.TryGetProperty("LogLevel", out _));
+        }
+    }
+
+    [Fact]
+    public async Task With_the_server_down_sigterm_exits_0_within_the_flush_window_and_keeps_the_spool()
+    {
+        _server.Respond = _ => Results.StatusCode(503);
+        var environment = Environment(flushSeconds: 2);
+        var (process, _) = Start([], environment);
+        var stopwatch = new Stopwatch();
+        using (process)
+        {
+            try
+            {
+                await Eventually.TrueAsync(() => !_server.RequestSizes.IsEmpty, "an upload was attempted", seconds: 60);
+                stopwatch.Start();
+                await SigTermAsync(process);
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+                stopwatch.Stop();
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                }
+            }
+
+            Assert.Equal(0, process.ExitCode);
+        }
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"shutdown took {stopwatch.Elapsed}");
+        Assert.Empty(_server.Accepted);
+        using var spool = SampleSpool.Open(environment["SPOOL_PATH"], TimeProvider.System);
+        Assert.True(await spool.CountAsync(default) > 0);
+    }
+
+    [Theory]
+    [InlineData("VPS_INGEST_URL", "http://127.0.0.1:1/v1/ingest", "VPS_INGEST_URL must be an https:// URL")]
+    [InlineData("POLL_INTERVAL_S", "fast", "POLL_INTERVAL_S")]
+    [InlineData("HW_P1_HOST", "", "HW_P1_HOST must be set")]
+    [InlineData("BATCH_SIZE", "0", "BATCH_SIZE must be between")]
+    public async Task A_bad_setting_stops_the_daemon_with_a_message_naming_the_variable(string variable, string value, string message)
+    {
+        var environment = Environment();
+        environment[variable] = value;
+
+        var (exitCode, output) = await RunToEndAsync([], environment);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_fails_without_a_health_file()
+    {
+        var (exitCode, output) = await RunToEndAsync(["health"], new() { ["HEALTH_PATH"] = _directory.File("missing/health.json") });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("unhealthy", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backfill_spools_every_row_of_a_history_csv()
+    {
+        var csv = _directory.File("history.csv");
+        TestSamples.WriteHistoryCsv(csv, rows: 25_000);
+        var spoolPath = _directory.File("backfill.db");
+
+        var (exitCode, output) = await RunToEndAsync(["backfill", csv], new() { ["SPOOL_PATH"] = spoolPath });
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Spooled 25000 samples", output, StringComparison.Ordinal);
+        using var spool = SampleSpool.Open(spoolPath, TimeProvider.System);
+        Assert.Equal(25_000, await spool.CountAsync(default));
+        var first = JsonSerializer.Deserialize((await spool.PeekAsync(1, default))[0].Payload, Contracts.Wire.WireJsonContext.Default.Sample)!;
+        Assert.Equal(TestSamples.T0, first.Ts);
+        Assert.Equal(100, first.PowerW);
+        Assert.Equal(2500, first.MonthlyPowerPeakW);
+        Assert.Null(first.GasM3);
+    }
+}

@@ -1,0 +1,238 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+using P1Telemetry.Contracts.Wire;
+using P1Telemetry.Edge.Health;
+using P1Telemetry.Edge.Spooling;
+using P1Telemetry.Edge.Tests.Infrastructure;
+using P1Telemetry.Edge.Uploading;
+using P1Telemetry.TestInfrastructure;
+
+namespace P1Telemetry.Edge.Tests;
+
+/// <summary>The uploader against a real HTTPS endpoint (Kestrel on 127.0.0.1 with a certificate from a test CA).</summary>
+public sealed class UploaderTests : IAsyncLifetime
+{
+    private readonly TestDirectory _directory = new();
+    private readonly FakeTimeProvider _time = new(TestSamples.T0);
+    private readonly TestCa _ca = TestCa.Create("P1 Telemetry Test CA");
+    private IngestTestServer _server = null!;
+    private SampleSpool _spool = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await IngestTestServer.StartAsync(_ca.IssueServer());
+        _spool = SampleSpool.Open(_directory.File("spool.db"), _time);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _spool.Dispose();
+        _ca.Dispose();
+        _directory.Dispose();
+    }
+
+    private BatchUploader Uploader(int batchSize, string? deviceId = null, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null, Uri? ingest = null)
+    {
+        var client = new IngestClient(ingest ?? _server.IngestUri, "secret-token", TimeSpan.FromSeconds(10), roots ?? [_ca.Certificate]);
+        var health = new HealthMonitor(_time);
+        var identity = new DeviceIdentity(deviceId, client, health, NullLogger<DeviceIdentity>.Instance);
+        return new BatchUploader(_spool, client, identity, health, batchSize, NullLogger<BatchUploader>.Instance);
+    }
+
+    private async Task SpoolAsync(int count, Func<int, int>? power = null)
+    {
+        await _spool.EnqueueManyAsync(Enumerable.Range(0, count).Select(i => TestSamples.SampleAt(i, power?.Invoke(i) ?? 100)), default);
+    }
+
+    [Fact]
+    public async Task A_2xx_acks_the_batch_and_the_backlog_drains_batch_after_batch()
+    {
+        await SpoolAsync(12);
+        var uploader = Uploader(batchSize: 5);
+
+        var first = await uploader.UploadNextAsync(default);
+        Assert.Equal(new UploadStep(UploadStepKind.Uploaded, 5, 0, MoreWaiting: true), first);
+        Assert.Equal(7, await _spool.CountAsync(default));
+        Assert.Equal(UploadStepKind.Uploaded, (await uploader.UploadNextAsync(default)).Kind);
+        var last = await uploader.UploadNextAsync(default);
+        Assert.Equal(new UploadStep(UploadStepKind.Uploaded, 2, 0, MoreWaiting: false), last);
+        Assert.Equal(UploadStepKind.Idle, (await uploader.UploadNextAsync(default)).Kind);
+
+        Assert.Equal(0, await _spool.CountAsync(default));
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => TestSamples.T0.AddSeconds(i)), _server.Accepted.Select(s => s.Ts));
+        Assert.All(_server.Accepted, s => Assert.Equal("meter-1", s.DeviceId)); // learnt from GET /v1/me
+        Assert.Equal("Bearer secret-token", _server.LastAuthorization);
+        Assert.Equal("gzip", _server.LastContentEncoding);
+    }
+
+    [Fact]
+    public async Task A_configured_device_id_is_stamped_on_every_sample()
+    {
+        await SpoolAsync(3);
+
+        await Uploader(10, deviceId: "garage.meter_2").UploadNextAsync(default);
+
+        Assert.All(_server.Accepted, s => Assert.Equal("garage.meter_2", s.DeviceId));
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(503)]
+    public async Task A_5xx_keeps_every_sample_and_asks_for_a_backoff(int status)
+    {
+        await SpoolAsync(8);
+        _server.Respond = _ => Results.StatusCode(status);
+
+        var step = await Uploader(5).UploadNextAsync(default);
+
+        Assert.Equal(UploadStepKind.Retry, step.Kind);
+        Assert.Contains($"HTTP {status}", step.Reason, StringComparison.Ordinal);
+        Assert.Equal(8, await _spool.CountAsync(default));
+        Assert.Equal(0, await _spool.QuarantineCountAsync(default));
+    }
+
+    [Theory]
+    [InlineData(401)]
+    [InlineData(403)]
+    public async Task A_refused_token_keeps_every_sample(int status)
+    {
+        await SpoolAsync(8);
+        _server.Respond = _ => Results.StatusCode(status);
+
+        var step = await Uploader(5, deviceId: "meter-1").UploadNextAsync(default);
+
+        Assert.Equal(UploadStepKind.Unauthorized, step.Kind);
+        Assert.Equal(8, await _spool.CountAsync(default));
+        Assert.Equal(0, await _spool.QuarantineCountAsync(default));
+        Assert.Empty(_server.Accepted);
+    }
+
+    [Fact]
+    public async Task A_413_halves_the_batch_until_the_server_accepts_it()
+    {
+        await SpoolAsync(10);
+        _server.Respond = samples => samples.Count > 3 ? Results.StatusCode(413) : IngestTestServer.Ok(samples);
+        var uploader = Uploader(batchSize: 10);
+
+        var steps = new List<UploadStepKind>();
+        UploadStep step;
+        do
+        {
+            step = await uploader.UploadNextAsync(default);
+            steps.Add(step.Kind);
+        }
+        while (step.Kind != UploadStepKind.Idle);
+
+        Assert.Equal([10, 5, 2, 2, 2, 2, 2], _server.RequestSizes);
+        Assert.Equal(2, uploader.BatchSize);
+        Assert.Equal(0, await _spool.CountAsync(default));
+        Assert.Equal(10, _server.Accepted.Count);
+        Assert.Equal(UploadStepKind.Resized, steps[0]);
+    }
+
+    [Fact]
+    public async Task A_422_is_bisected_so_only_the_offending_samples_are_quarantined()
+    {
+        await SpoolAsync(10, power: i => i is 3 or 7 ? 666 : 100);
+        _server.Respond = samples =>
+        {
+            var bad = samples.Select((s, i) => (s, i)).Where(x => x.s.PowerW == 666).Select(x => x.i).ToList();
+            return bad.Count == 0
+                ? IngestTestServer.Ok(samples)
+                : Results.Problem(statusCode: 422, title: "Invalid samples", detail: "power_w 666 is cursed",
+                    extensions: new Dictionary<string, object?> { ["errors"] = bad.Select(i => new { index = i, reason = "power_w" }).ToList() });
+        };
+
+        var step = await Uploader(batchSize: 10).UploadNextAsync(default);
+
+        Assert.Equal(UploadStepKind.Uploaded, step.Kind);
+        Assert.Equal((8, 2), (step.Uploaded, step.Quarantined));
+        Assert.Equal(0, await _spool.CountAsync(default));
+        Assert.Equal(Enumerable.Range(0, 10).Where(i => i is not (3 or 7)).Select(i => TestSamples.T0.AddSeconds(i)), _server.Accepted.Select(s => s.Ts).Order());
+        var quarantined = await _spool.ReadQuarantineAsync(10, default);
+        Assert.Equal([3, 7], quarantined.Select(q => (int)(JsonSerializer.Deserialize(q.Payload, WireJsonContext.Default.Sample)!.Ts - TestSamples.T0).TotalSeconds));
+        Assert.All(quarantined, q => Assert.Contains("HTTP 422", q.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_5xx_in_the_middle_of_a_bisection_keeps_what_was_not_confirmed()
+    {
+        await SpoolAsync(8, power: i => i == 1 ? 666 : 100);
+        var calls = 0;
+        _server.Respond = samples =>
+        {
+            calls++;
+            if (calls > 3)
+            {
+                return Results.StatusCode(503);
+            }
+
+            return samples.Any(s => s.PowerW == 666) ? Results.StatusCode(422) : IngestTestServer.Ok(samples);
+        };
+
+        // 8 → 422; [0..3] → 422; [0,1] → 422; [0] → 503: everything not confirmed stays.
+        var step = await Uploader(batchSize: 8).UploadNextAsync(default);
+
+        Assert.Equal(UploadStepKind.Retry, step.Kind);
+        Assert.Equal(8, await _spool.CountAsync(default));
+        Assert.Equal(0, await _spool.QuarantineCountAsync(default));
+    }
+
+    [Fact]
+    public async Task A_certificate_from_an_untrusted_ca_is_refused_and_nothing_is_sent()
+    {
+        await SpoolAsync(4);
+        using var otherCa = TestCa.Create("Some Other CA");
+
+        var step = await Uploader(5, deviceId: "meter-1", roots: [otherCa.Certificate]).UploadNextAsync(default);
+
+        Assert.Equal(UploadStepKind.Retry, step.Kind);
+        Assert.Contains("certificate", step.Reason, StringComparison.Ordinal);
+        Assert.Equal(4, await _spool.CountAsync(default));
+        Assert.Empty(_server.RequestSizes);
+    }
+
+    [Fact]
+    public async Task A_trusted_ca_does_not_excuse_a_host_name_mismatch()
+    {
+        await using var wrongName = await IngestTestServer.StartAsync(_ca.IssueServer("api.example.org", withLoopbackNames: false));
+        await SpoolAsync(4);
+
+        var step = await Uploader(5, deviceId: "meter-1", ingest: wrongName.IngestUri).UploadNextAsync(default);
+
+        Assert.Equal(UploadStepKind.Retry, step.Kind);
+        Assert.Equal(4, await _spool.CountAsync(default));
+        Assert.Empty(wrongName.RequestSizes);
+    }
+
+    [Fact]
+    public void Plain_http_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new IngestClient(new Uri("http://127.0.0.1:1/v1/ingest"), "t", TimeSpan.FromSeconds(1), null));
+    }
+
+    [Fact]
+    public async Task Without_device_id_and_without_v1_me_nothing_is_uploaded()
+    {
+        await SpoolAsync(4);
+        _server.MeDeviceId = null;
+
+        var step = await Uploader(5).UploadNextAsync(default);
+
+        Assert.Equal(UploadStepKind.Retry, step.Kind);
+        Assert.Contains("device id", step.Reason, StringComparison.Ordinal);
+        Assert.Equal(4, await _spool.CountAsync(default));
+        Assert.Empty(_server.RequestSizes);
+    }
+
+    [Theory]
+    [InlineData("https://vps.example.org/v1/ingest", "https://vps.example.org/v1/me")]
+    [InlineData("https://vps.example.org:8443/p1/v1/ingest", "https://vps.example.org:8443/p1/v1/me")]
+    [InlineData("https://vps.example.org/upload", "https://vps.example.org/v1/me")]
+    public void The_me_endpoint_shares_the_ingest_origin(string ingest, string me)
+    {
+        Assert.Equal(new Uri(me), IngestClient.MeUri(new Uri(ingest)));
+    }
+}
