@@ -95,9 +95,22 @@ foreach (var backend in options.Backends)
         table.Add(backend, "capacity/month, settled month from the cache", cached.P50, cached.P95, cached.Runs);
 
         var range = calendar.Month(lastMonth);
+        var rows = await Measure.LatencyAsync(options.Iterations, () => store.GetQuarterHoursAsync(Device, range.Start, range.End, CancellationToken.None));
+        table.Add(backend, "  of which: the month's quarter_hours rows (store)", rows.P50, rows.P95, rows.Runs);
+        var lastReading = end.AddSeconds(-1);
+        var one = await Measure.LatencyAsync(options.Iterations, async () =>
+        {
+            await foreach (var sample in store.StreamSamplesAsync(Device, lastReading, lastReading.AddTicks(10), CancellationToken.None))
+            {
+                _ = sample;
+            }
+        });
+        table.Add(backend, "  of which: the month's last reading (store)", one.P50, one.P95, one.Runs);
         var raw = await Measure.LatencyAsync(Math.Min(options.Iterations, 5), () => RawMonthlyPeakAsync(provider, backend, range));
+        var rawPeak = await RawMonthlyPeakAsync(provider, backend, range);
+        var ourPeak = (await capacity.GetMonthAsync(Device, lastMonth, CancellationToken.None)).MonthlyPeakW;
         table.Add(backend, "monthly peak aggregated from raw samples", raw.P50, raw.P95, raw.Runs,
-            string.Create(CultureInfo.InvariantCulture, $"peak {await RawMonthlyPeakAsync(provider, backend, range):N0} W (mean import power)"));
+            string.Create(CultureInfo.InvariantCulture, $"raw: {rawPeak:N1} W (mean import power), ours: {ourPeak:N1} W (register)"));
 
         // series frame=year (month buckets) for the year that is still running.
         var series = provider.GetRequiredService<SeriesService>();
