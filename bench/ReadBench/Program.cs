@@ -42,7 +42,7 @@ foreach (var backend in options.Backends)
     if (backend == "postgres")
     {
         postgres = await PostgresInstance.StartAsync();
-        settings["DATABASE_URL"] = postgres.ConnectionStringFor(await postgres.CreateDatabaseAsync("bench"));
+        settings["DATABASE_URL"] = await postgres.CreateDatabaseAsync("readbench");
     }
 
     try
