@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Net.Sockets;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Server.Auth;
@@ -30,6 +32,8 @@ public static class ServerApplication
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
+        // Framework chatter (request lines, key ring) stays out of the product's logs unless asked for.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (configuration["LOG_LEVEL"] is { Length: > 0 } level)
         {
             builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed)
@@ -117,6 +121,11 @@ public static class ServerApplication
             Log.SchemaMigrated(app.Logger, store.Backend, version);
             await Console.Out.WriteLineAsync($"{store.Backend} schema at version {version}");
             return 0;
+        }
+        catch (Exception ex) when (ex is DbException or SocketException or TimeoutException)
+        {
+            await Console.Error.WriteLineAsync($"Migration failed: the database named by DATABASE_URL did not answer: {ex.Message}");
+            return 1;
         }
         catch (OptionsValidationException ex)
         {

@@ -42,8 +42,10 @@ public sealed class CapacityOptionsValidator : IValidateOptions<CapacityOptions>
     private static bool HasQuarterHourOffsets(TimeZoneInfo zone)
     {
         var quarter = QuarterHour.Length.Ticks;
+        // Only the years the read path answers for matter: many zones had odd local mean time offsets before 1900.
+        var from = new DateTime(ReadLimits.FirstYear, 1, 1);
         return zone.BaseUtcOffset.Ticks % quarter == 0
-            && zone.GetAdjustmentRules().All(rule =>
+            && zone.GetAdjustmentRules().Where(rule => rule.DateEnd >= from).All(rule =>
                 rule.DaylightDelta.Ticks % quarter == 0 && rule.BaseUtcOffsetDelta.Ticks % quarter == 0);
     }
 }

@@ -4,5 +4,5 @@ namespace P1Telemetry.Server.Capacity;
 internal static class ReadLimits
 {
     public const int FirstYear = 1971;
-    public const int LastYear = 9998;
+    public const int LastYear = 9990;
 }

@@ -20,6 +20,10 @@ public sealed class ExportWriter(ISampleStore store)
 
     private const int FlushBytes = 64 * 1024;
 
+    // The JSON writer hands full buffers to the pipe by itself, so pending bytes alone never show what the
+    // pipe holds: every so many rows, commit them and flush the pipe once it holds a chunk.
+    private const int RowsPerCheck = 256;
+
     // Quarter-hour exports are read a month at a time so that a long range never sits in memory.
     private static readonly TimeSpan Chunk = TimeSpan.FromDays(31);
 
@@ -81,10 +85,9 @@ public sealed class ExportWriter(ISampleStore store)
         {
             JsonSerializer.Serialize(json, sample, WireJsonContext.Default.Sample);
             rows++;
-            if (json.BytesPending >= FlushBytes)
+            if (rows % RowsPerCheck == 0)
             {
-                await json.FlushAsync(cancellationToken);
-                await output.FlushAsync(cancellationToken);
+                await FlushJsonAsync(json, output, cancellationToken);
             }
         }
 
@@ -134,10 +137,9 @@ public sealed class ExportWriter(ISampleStore store)
         {
             JsonSerializer.Serialize(json, row, ReadJsonContext.Default.QuarterHourExportRow);
             rows++;
-            if (json.BytesPending >= FlushBytes)
+            if (rows % RowsPerCheck == 0)
             {
-                await json.FlushAsync(cancellationToken);
-                await output.FlushAsync(cancellationToken);
+                await FlushJsonAsync(json, output, cancellationToken);
             }
         }
 
@@ -145,6 +147,15 @@ public sealed class ExportWriter(ISampleStore store)
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken);
         return rows;
+    }
+
+    private static async ValueTask FlushJsonAsync(Utf8JsonWriter json, PipeWriter output, CancellationToken cancellationToken)
+    {
+        json.Flush();
+        if (output.UnflushedBytes >= FlushBytes)
+        {
+            await output.FlushAsync(cancellationToken);
+        }
     }
 
     /// <summary>Every slot with readings whose start lies in the range, with its interpolated quarter value.</summary>

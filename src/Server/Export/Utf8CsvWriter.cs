@@ -43,7 +43,7 @@ internal sealed class Utf8CsvWriter(IBufferWriter<byte> output)
         if (value is { } v)
         {
             var span = output.GetSpan(MaxFieldBytes);
-            v.TryFormat(span, out var written, "R", CultureInfo.InvariantCulture);
+            v.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
             output.Advance(written);
         }
     }
@@ -54,7 +54,8 @@ internal sealed class Utf8CsvWriter(IBufferWriter<byte> output)
         if (value is { } v)
         {
             var span = output.GetSpan(MaxFieldBytes);
-            v.UtcDateTime.TryFormat(span, out var written, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+            // "O" of a UTC DateTime is RFC 3339 with seven fractional digits and Z, and has a fast path.
+            v.UtcDateTime.TryFormat(span, out var written, "O", CultureInfo.InvariantCulture);
             output.Advance(written);
         }
     }

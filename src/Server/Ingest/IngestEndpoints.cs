@@ -136,14 +136,15 @@ public static class IngestEndpoints
                 $"The batch holds {count} samples; at most {limits.MaxBatchSamples} (MAX_BATCH_SAMPLES) are accepted per request.", []));
         }
 
-        // Another device's data is refused as a whole, before looking at anything else.
+        // Another device's data is refused as a whole, before looking at anything else; a malformed id is a 422.
         var index = 0;
         foreach (var element in samples.EnumerateArray())
         {
             if (element.ValueKind == JsonValueKind.Object
                 && element.TryGetProperty("device_id"u8, out var deviceId)
                 && deviceId.ValueKind == JsonValueKind.String
-                && !deviceId.ValueEquals(caller))
+                && !deviceId.ValueEquals(caller)
+                && DeviceIdFormat.IsValid(deviceId.GetString()))
             {
                 return BatchReadResult.Fail(TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                     detail: $"Sample {index} carries device_id '{Truncate(deviceId.GetString()!)}' but the token belongs to device '{caller}'."));

@@ -1,4 +1,3 @@
-using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Storage;
 using P1Telemetry.Server.Storage.Migrations;
@@ -201,28 +200,7 @@ public abstract class SampleStoreContractTests : IAsyncLifetime
     private async Task<int> CountAsync(string device) =>
         (await ToListAsync(Store.StreamSamplesAsync(device, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), default))).Count;
 
-    protected async Task AssertRollupMatchesSamplesAsync(string device)
-    {
-        var from = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var to = new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var samples = await ToListAsync(Store.StreamSamplesAsync(device, from, to, default));
-        var expected = samples
-            .GroupBy(s => QuarterHour.StartOf(s.Ts))
-            .OrderBy(g => g.Key)
-            .Select(g =>
-            {
-                var ordered = g.OrderBy(s => s.Ts).ToList();
-                return new QuarterHourRow(device, g.Key, ordered.Count,
-                    ordered.Sum(s => (long)s.ImportPowerW), ordered.Max(s => s.ImportPowerW),
-                    ordered.Sum(s => (long)s.PowerW), ordered.Min(s => s.PowerW), ordered.Max(s => s.PowerW),
-                    ordered[0].Ts, ordered[0].EnergyImportKwh, ordered[0].EnergyExportKwh,
-                    ordered[^1].Ts, ordered[^1].EnergyImportKwh, ordered[^1].EnergyExportKwh);
-            })
-            .ToList();
-
-        var actual = await Store.GetQuarterHoursAsync(device, from, to, default);
-        Assert.Equal(expected, actual);
-    }
+    private Task AssertRollupMatchesSamplesAsync(string device) => RollupCheck.AssertMatchesSamplesAsync(Store, device);
 
     protected static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
     {

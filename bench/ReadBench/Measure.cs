@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace P1Telemetry.ReadBench;
+
+/// <summary>Latency percentiles of repeated calls.</summary>
+internal static class Measure
+{
+    public static async Task<(double P50, double P95, int Runs)> LatencyAsync(int iterations, Func<Task> call)
+    {
+        for (var i = 0; i < Math.Min(5, iterations); i++)
+        {
+            await call();
+        }
+
+        var timings = new double[iterations];
+        for (var i = 0; i < iterations; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await call();
+            timings[i] = watch.Elapsed.TotalMilliseconds;
+        }
+
+        Array.Sort(timings);
+        return (timings[iterations / 2], timings[Math.Min(iterations - 1, (int)(iterations * 0.95))], iterations);
+    }
+
+    public static string Ms(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+}
