@@ -83,15 +83,27 @@ public sealed partial class DeploymentFileTests
     }
 
     [Theory]
+    [InlineData("Edge")]
+    [InlineData("Server")]
+    public void Env_example_documents_every_variable_the_code_reads(string project)
+    {
+        var documented = DocumentedVariables();
+        var read = Directory.EnumerateFiles(RepositoryRoot.Combine("src", project), "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(path => ConfigurationKey().Matches(File.ReadAllText(path)).Select(match => match.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.Contains("LOG_LEVEL", read);
+        Assert.Empty(read.Except(documented));
+    }
+
+    [Theory]
     [InlineData("docker-compose.vps.yml")]
     [InlineData("docker-compose.edge.yml")]
     [InlineData("Caddyfile")]
     public void Every_variable_a_deployment_file_reads_is_in_env_example(string file)
     {
-        var documented = File.ReadAllLines(RepositoryRoot.Combine(".env.example"))
-            .Where(line => VariableLine().IsMatch(line))
-            .Select(line => line[..line.IndexOf('=', StringComparison.Ordinal)])
-            .ToHashSet(StringComparer.Ordinal);
+        var documented = DocumentedVariables();
         var used = Interpolation().Matches(File.ReadAllText(RepositoryRoot.Combine("deploy", file)))
             .Select(match => match.Groups[1].Value)
             .ToHashSet(StringComparer.Ordinal);
@@ -152,12 +164,21 @@ public sealed partial class DeploymentFileTests
         Assert.DoesNotContain("yes", settings["MemoryDenyWriteExecute"]);
     }
 
+    private static HashSet<string> DocumentedVariables() =>
+        File.ReadAllLines(RepositoryRoot.Combine(".env.example"))
+            .Where(line => VariableLine().IsMatch(line))
+            .Select(line => line[..line.IndexOf('=', StringComparison.Ordinal)])
+            .ToHashSet(StringComparer.Ordinal);
+
     private static int DefaultOf(string variable) =>
         int.Parse(File.ReadAllLines(RepositoryRoot.Combine(".env.example"))
             .Single(line => line.StartsWith(variable + "=", StringComparison.Ordinal))[(variable.Length + 1)..]);
 
     [GeneratedRegex("^[A-Z][A-Za-z0-9_]*=")]
     private static partial Regex VariableLine();
+
+    [GeneratedRegex(@"(?:ConfigurationKeyName\(|[Cc]onfiguration\[|GetEnvironmentVariable\()""([A-Z][A-Z0-9_]+)""")]
+    private static partial Regex ConfigurationKey();
 
     [GeneratedRegex(@"\$\{?([A-Z][A-Z0-9_]*)")]
     private static partial Regex Interpolation();
