@@ -35,6 +35,7 @@ internal sealed class PipelineRun : IAsyncDisposable
         PipelineInfrastructure infrastructure,
         string scratch,
         string deviceId,
+        string deviceToken,
         string connectionString,
         SimulatorHost simulator,
         ChildProcess server,
@@ -45,6 +46,7 @@ internal sealed class PipelineRun : IAsyncDisposable
         _infrastructure = infrastructure;
         Scratch = scratch;
         DeviceId = deviceId;
+        DeviceToken = deviceToken;
         ConnectionString = connectionString;
         Simulator = simulator;
         Server = server;
@@ -57,6 +59,8 @@ internal sealed class PipelineRun : IAsyncDisposable
     public string Scratch { get; }
 
     public string DeviceId { get; }
+
+    public string DeviceToken { get; }
 
     public string ConnectionString { get; }
 
@@ -149,7 +153,7 @@ internal sealed class PipelineRun : IAsyncDisposable
             ["LOG_LEVEL"] = "Information",
         };
         Directory.CreateDirectory(Path.Combine(scratch, "edge"));
-        return new PipelineRun(infrastructure, scratch, deviceId, connectionString, simulator, server, serverPort, caddy, edgeEnvironment);
+        return new PipelineRun(infrastructure, scratch, deviceId, deviceToken, connectionString, simulator, server, serverPort, caddy, edgeEnvironment);
     }
 
     /// <summary>

@@ -26,6 +26,23 @@ public sealed class PipelineTests(PipelineInfrastructure infrastructure)
 
         await run.Store.AssertCompleteAsync(run.Simulator.Readings, from, until, [], run.Diagnostics);
         Assert.True((await run.Store.SamplesAsync()).Count >= 150, "a few minutes of meter time at one telegram per second");
+
+        // The read side answers through Caddy too (device token over TLS, Redis cache refreshed by ingest).
+        using var client = new HttpClient(infrastructure.Certificates.CreateTrustingHandler());
+        var realtimeUri = new Uri(run.Caddy.BaseUri, $"/v1/realtime?device_id={run.DeviceId}");
+        using (var anonymous = await client.GetAsync(realtimeUri))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        await run.Edge.StopAsync();
+        var latest = await run.Store.LatestTsAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, realtimeUri);
+        request.Headers.Authorization = new("Bearer", run.DeviceToken);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var realtime = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(latest, realtime.RootElement.GetProperty("ts").GetDateTimeOffset());
     }
 
     [Fact]
