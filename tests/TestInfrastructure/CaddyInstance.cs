@@ -185,7 +185,7 @@ public sealed class CaddyInstance : IAsyncDisposable
             : string.Empty;
         var admin = AdminPort is int port ? $"admin 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" : "admin off";
 
-        return $$"""
+        var text = $$"""
             {
                 {{admin}}
                 skip_install_trust
@@ -211,6 +211,13 @@ public sealed class CaddyInstance : IAsyncDisposable
             }
 
             """;
+
+        // Caddy's own format indents with tabs (it warns about anything else).
+        return string.Join('\n', text.Split('\n').Select(line =>
+        {
+            var indent = line.Length - line.TrimStart(' ').Length;
+            return new string('\t', indent / 4) + line[(indent - (indent % 4))..];
+        }));
     }
 
     private async Task StartProcessAsync(CancellationToken cancellationToken)
