@@ -59,6 +59,22 @@ public sealed partial class DeploymentFileTests
     }
 
     [Fact]
+    public void Docker_build_context_leaves_out_build_output_and_local_data()
+    {
+        var ignored = File.ReadAllLines(RepositoryRoot.Combine(".dockerignore"))
+            .Select(line => line.Trim())
+            .Where(line => line.Length > 0 && !line.StartsWith('#'))
+            .ToHashSet(StringComparer.Ordinal);
+
+        // Host bin/obj folders would carry host paths into the image's restore and build.
+        Assert.Contains("**/bin/", ignored);
+        Assert.Contains("**/obj/", ignored);
+        Assert.Contains(".demo/", ignored);
+        Assert.Contains(".env", ignored);
+        Assert.DoesNotContain(ignored, pattern => pattern is "src/" or "deploy/" or "*.props" or "global.json");
+    }
+
+    [Fact]
     public void Env_example_documents_every_variable_once_with_a_comment()
     {
         var lines = File.ReadAllLines(RepositoryRoot.Combine(".env.example"));
