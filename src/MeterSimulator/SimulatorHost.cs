@@ -69,7 +69,7 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         // Certificates are checked by clients against their real clock, whatever clock drives the meter.
         var certificates = DeviceCertificates.LoadOrCreate(stateDirectory, options.Serial, TimeProvider.System.GetUtcNow());
-        var device = new SimulatedDevice(options, timeZone, certificates);
+        var device = new SimulatedDevice(options, timeZone, certificates, stateDirectory);
         var app = SimulatorApp.Build(device);
         try
         {

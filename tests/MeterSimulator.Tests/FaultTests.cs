@@ -38,7 +38,7 @@ public sealed class FaultTests : IAsyncLifetime
     [Fact]
     public async Task Latency_delays_every_API_answer_but_not_the_control_endpoints()
     {
-        _host.SetFaults(new SimulatorFaults { LatencyMs = 400 });
+        _host.SetFaults(new SimulatorFaults { LatencyMs = 1_500 });
         using var client = SimulatorClients.V1(_host);
 
         var api = Stopwatch.StartNew();
@@ -54,8 +54,8 @@ public sealed class FaultTests : IAsyncLifetime
         }
 
         control.Stop();
-        Assert.True(api.Elapsed >= TimeSpan.FromMilliseconds(390), $"took {api.Elapsed}");
-        Assert.True(control.Elapsed < TimeSpan.FromMilliseconds(390), $"control took {control.Elapsed}");
+        Assert.True(api.Elapsed >= TimeSpan.FromMilliseconds(1_490), $"took {api.Elapsed}");
+        Assert.True(control.Elapsed < TimeSpan.FromMilliseconds(1_490), $"control took {control.Elapsed}");
     }
 
     [Fact]

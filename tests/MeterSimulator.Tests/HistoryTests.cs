@@ -58,9 +58,8 @@ public sealed class HistoryTests : IDisposable
         var generator = new TelegramGenerator(1, new DateTimeOffset(2026, 1, 14, 23, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(10),
             TelegramGeneratorTests.Brussels);
         var expected = generator.Next();
-        Assert.Equal(expected.EnergyImportKwh.ToString("0.000", CultureInfo.InvariantCulture), rows[0][6]);
-        Assert.Equal(((expected.ImportT1Wh + expected.ImportT2Wh) / 1000.0).ToString("0.000", CultureInfo.InvariantCulture), rows[0][6]);
         Assert.Equal(expected.PowerW.ToString(CultureInfo.InvariantCulture), rows[0][2]);
+        Assert.Equal(expected.AveragePower15mW.ToString(CultureInfo.InvariantCulture), rows[0][8]);
 
         Assert.All(rows, r =>
         {
@@ -88,6 +87,23 @@ public sealed class HistoryTests : IDisposable
     }
 
     [Fact]
+    public async Task History_ends_where_a_meter_started_at_its_end_begins()
+    {
+        var file = Path.Combine(_directory, "continuity.csv");
+        var (_, lines, _) = await RunAsync("--days", "2", "--out", file, "--end", "2026-01-16", "--interval-s", "10", "--seed", "4");
+        var last = lines[^1].Split(',');
+        var end = new DateTimeOffset(2026, 1, 15, 23, 0, 0, TimeSpan.Zero);
+        var live = new TelegramGenerator(4, end, TimeSpan.FromSeconds(1), TelegramGeneratorTests.Brussels).Next();
+
+        var importGap = live.EnergyImportKwh - double.Parse(last[6], CultureInfo.InvariantCulture);
+        var exportGap = live.EnergyExportKwh - double.Parse(last[7], CultureInfo.InvariantCulture);
+        var gasGap = live.GasM3 - double.Parse(last[11], CultureInfo.InvariantCulture);
+        Assert.InRange(importGap, 0, 0.05);
+        Assert.InRange(exportGap, 0, 0.05);
+        Assert.InRange(gasGap, 0, 1);
+    }
+
+    [Fact]
     public async Task A_spring_DST_day_has_23_hours_of_rows()
     {
         var file = Path.Combine(_directory, "dst.csv");
@@ -97,6 +113,19 @@ public sealed class HistoryTests : IDisposable
         Assert.Equal(1 + (23 * 60), lines.Length);
         Assert.DoesNotContain(lines.Skip(1), l => l.Split(',')[1].StartsWith("2026-03-29T02:", StringComparison.Ordinal));
         Assert.Contains(lines.Skip(1), l => l.Split(',')[1] == "2026-03-29T03:00:00");
+    }
+
+    [Fact]
+    public async Task An_autumn_DST_day_has_25_hours_of_rows_and_repeats_the_local_hour_with_distinct_UTC_times()
+    {
+        var file = Path.Combine(_directory, "dst-autumn.csv");
+        var (exitCode, lines, _) = await RunAsync("--days", "1", "--out", file, "--end", "2026-10-26", "--interval-s", "60");
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(25 * 60, rows.Count);
+        Assert.Equal(2, rows.Count(r => r[1] == "2026-10-25T02:30:00"));
+        Assert.Equal(rows.Count, rows.Select(r => r[0]).Distinct().Count());
     }
 
     [Fact]

@@ -105,6 +105,17 @@ public sealed class TelegramGeneratorTests
     }
 
     [Fact]
+    public void Anchored_registers_only_grow_with_the_start_instant()
+    {
+        var earlier = TelegramGenerator.AnchoredRegisters(3, Brussels, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var later = TelegramGenerator.AnchoredRegisters(3, Brussels, new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero));
+        var grown = later - earlier;
+
+        Assert.InRange(grown.ImportT1J + grown.ImportT2J, 1 * 3_600_000L, 60 * 3_600_000L);
+        Assert.True(grown.ExportT1J >= 0 && grown.ExportT2J >= 0 && grown.GasLitres > 0);
+    }
+
+    [Fact]
     public void Tariff_follows_the_Belgian_day_night_and_weekend_schedule()
     {
         Assert.Equal(2, BelgianTariffSchedule.TariffAt(new DateTime(2026, 6, 9, 6, 59, 59)));

@@ -20,4 +20,5 @@ namespace P1Telemetry.MeterSimulator.Api;
 [JsonSerializable(typeof(WsAuthorizationRequested))]
 [JsonSerializable(typeof(WsErrorMessage))]
 [JsonSerializable(typeof(SimulatorFaults))]
+[JsonSerializable(typeof(Device.SavedMeterRegisters))]
 internal sealed partial class SimulatorJsonContext : JsonSerializerContext;

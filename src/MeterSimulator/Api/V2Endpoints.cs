@@ -32,11 +32,11 @@ internal static partial class V2Endpoints
     private static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var device = http.RequestServices.GetService(typeof(SimulatedDevice)) as SimulatedDevice;
+        var device = http.RequestServices.GetRequiredService<SimulatedDevice>();
         var header = http.Request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
         var token = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
-        if (device is null || !device.Pairing.IsValid(token))
+        if (!device.Pairing.IsValid(token))
         {
             return Error("user:unauthorized", StatusCodes.Status401Unauthorized);
         }

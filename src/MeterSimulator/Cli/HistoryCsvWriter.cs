@@ -11,10 +11,25 @@ internal static class HistoryCsvWriter
 
     public static async Task<long> WriteAsync(TextWriter writer, HistoryRequest request, CancellationToken cancellationToken)
     {
-        var generator = new TelegramGenerator(request.Seed, request.StartUtc, TimeSpan.FromSeconds(request.IntervalSeconds), request.TimeZone);
+        var interval = TimeSpan.FromSeconds(request.IntervalSeconds);
+        var end = request.EndUtc;
+
+        // The history ends where a meter started at its end begins, so live readings continue it without the
+        // registers stepping back: a first pass measures what the span adds, the second writes it from there.
+        var probe = new TelegramGenerator(request.Seed, request.StartUtc, interval, request.TimeZone);
+        var before = probe.Registers;
+        while (probe.NextInstant < end)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            probe.Next();
+        }
+
+        var added = probe.Registers - before;
+        var atStart = TelegramGenerator.AnchoredRegisters(request.Seed, request.TimeZone, end) - added;
+        var generator = new TelegramGenerator(request.Seed, request.StartUtc, interval, request.TimeZone, atStart);
+
         await writer.WriteLineAsync(Header.AsMemory(), cancellationToken);
         var rows = 0L;
-        var end = request.EndUtc;
         while (generator.NextInstant < end)
         {
             await writer.WriteLineAsync(FormatRow(generator.Next()).AsMemory(), cancellationToken);

@@ -42,9 +42,14 @@ internal static class SimulatorCommandLine
         {
             return await ServeCommand.RunAsync(options, output);
         }
-        catch (IOException ex) when (ex.InnerException is SocketException || ex is IOException)
+        catch (IOException ex) when (ex.InnerException is SocketException || ex.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
         {
             await error.WriteLineAsync($"Cannot listen: {ex.Message} (choose other ports with --http-port / --https-port, or 0 for random ones)");
+            return 1;
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            await error.WriteLineAsync($"Cannot use the state directory '{options.StateDirectory}' (--state-dir, SIM_STATE_DIR): {ex.Message}");
             return 1;
         }
     }

@@ -6,27 +6,42 @@ namespace P1Telemetry.MeterSimulator.Device;
 /// Runs the meter: one telegram per interval of meter time (the interval divided by the speed factor in real
 /// time, per the <see cref="TimeProvider"/>), never on request. The first telegram exists before the
 /// listeners open, so every request finds one. When the process falls behind, it catches up telegram by
-/// telegram, so the sequence is the same as the pure generator's.
+/// telegram, so the sequence is the same as the pure generator's. The registers reached are saved to the
+/// state directory every few seconds and at stop, and a restart continues from them.
 /// </summary>
 internal sealed partial class MeterClock(SimulatedDevice device, ILogger<MeterClock> logger) : BackgroundService
 {
+    private static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(5);
+
     private TelegramGenerator? _generator;
     private DateTimeOffset _realAnchor;
     private DateTimeOffset _meterAnchor;
+    private long _lastSave;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var options = device.Options;
         var time = options.TimeProvider;
         _realAnchor = time.GetUtcNow();
-        _generator = new TelegramGenerator(options.Seed, options.Start ?? _realAnchor,
-            TimeSpan.FromSeconds(options.TelegramIntervalSeconds), device.TimeZone);
+        var start = options.Start ?? _realAnchor;
+        var interval = TimeSpan.FromSeconds(options.TelegramIntervalSeconds);
+        var anchored = TelegramGenerator.AnchoredRegisters(options.Seed, device.TimeZone, start);
+        var saved = MeterStateFile.TryLoad(device.StateDirectory, options.Seed, start);
+        _generator = new TelegramGenerator(options.Seed, start, interval, device.TimeZone,
+            saved is { } previous ? MeterRegisters.Max(anchored, previous) : anchored);
         _meterAnchor = _generator.NextInstant;
+        _lastSave = time.GetTimestamp();
 
         // A glitch set at start needs a telegram before it to be a glitch: it goes to the second one.
         device.Feed.Publish(_generator.Next());
-        LogMeterStarted(logger, _meterAnchor, options.TelegramIntervalSeconds, options.Speed, options.Seed);
+        LogMeterStarted(logger, _meterAnchor, options.TelegramIntervalSeconds, options.Speed, options.Seed, saved is not null);
         return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        SaveRegisters();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -51,6 +66,10 @@ internal sealed partial class MeterClock(SimulatedDevice device, ILogger<MeterCl
             }
 
             Emit();
+            if (time.GetElapsedTime(_lastSave) >= SaveEvery)
+            {
+                SaveRegisters();
+            }
         }
     }
 
@@ -66,9 +85,30 @@ internal sealed partial class MeterClock(SimulatedDevice device, ILogger<MeterCl
         device.Feed.Publish(telegram);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Meter started at {MeterStart} (telegram every {IntervalSeconds} s of meter time, speed {Speed}, seed {Seed})")]
-    private static partial void LogMeterStarted(ILogger logger, DateTimeOffset meterStart, int intervalSeconds, double speed, int seed);
+    private void SaveRegisters()
+    {
+        _lastSave = device.Options.TimeProvider.GetTimestamp();
+        if (_generator is not { } generator)
+        {
+            return;
+        }
+
+        try
+        {
+            MeterStateFile.Save(device.StateDirectory, device.Options.Seed, generator.NextInstant, generator.Registers);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogSaveFailed(logger, device.StateDirectory, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meter started at {MeterStart} (telegram every {IntervalSeconds} s of meter time, speed {Speed}, seed {Seed}, continuing saved registers: {ContinuesSaved})")]
+    private static partial void LogMeterStarted(ILogger logger, DateTimeOffset meterStart, int intervalSeconds, double speed, int seed, bool continuesSaved);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Register glitch {Glitch} applied to the telegram of {MeterTimestamp}")]
     private static partial void LogGlitch(ILogger logger, RegisterGlitch glitch, DateTime meterTimestamp);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the meter registers in {StateDirectory}: {Reason}")]
+    private static partial void LogSaveFailed(ILogger logger, string stateDirectory, string reason);
 }

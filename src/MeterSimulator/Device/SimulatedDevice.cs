@@ -5,9 +5,10 @@ namespace P1Telemetry.MeterSimulator.Device;
 /// <summary>The state of one simulated dongle, shared by its endpoints and its meter clock.</summary>
 internal sealed class SimulatedDevice
 {
-    public SimulatedDevice(SimulatorOptions options, TimeZoneInfo timeZone, DeviceCertificates certificates)
+    public SimulatedDevice(SimulatorOptions options, TimeZoneInfo timeZone, DeviceCertificates certificates, string stateDirectory)
     {
         Options = options;
+        StateDirectory = stateDirectory;
         TimeZone = timeZone;
         Certificates = certificates;
         Feed = new TelegramFeed(options.MaxStoredReadings);
@@ -26,6 +27,8 @@ internal sealed class SimulatedDevice
     }
 
     public SimulatorOptions Options { get; }
+
+    public string StateDirectory { get; }
 
     public TimeZoneInfo TimeZone { get; }
 

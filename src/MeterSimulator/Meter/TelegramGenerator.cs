@@ -31,7 +31,13 @@ public sealed class TelegramGenerator
     private int? _peakW;
     private DateTimeOffset? _peakTsUtc;
 
-    public TelegramGenerator(int seed, DateTimeOffset start, TimeSpan interval, TimeZoneInfo timeZone)
+    /// <param name="seed">Chooses the household and its days.</param>
+    /// <param name="start">The first telegram's instant (rounded down to a whole interval).</param>
+    /// <param name="interval">Meter time between telegrams: whole seconds dividing 15 minutes.</param>
+    /// <param name="timeZone">The meter's local clock.</param>
+    /// <param name="registersAtStart">The registers before the first telegram; by default where <see cref="RegisterAnchor"/> puts them.</param>
+    public TelegramGenerator(int seed, DateTimeOffset start, TimeSpan interval, TimeZoneInfo timeZone,
+        MeterRegisters? registersAtStart = null)
     {
         ArgumentNullException.ThrowIfNull(timeZone);
         if (interval < TimeSpan.FromSeconds(1) || interval.Ticks % TimeSpan.TicksPerSecond != 0
@@ -51,12 +57,12 @@ public sealed class TelegramGenerator
         var startTicks = start.UtcTicks - (start.UtcTicks % interval.Ticks);
         NextInstant = new DateTimeOffset(startTicks, TimeSpan.Zero);
 
-        var rng = new Random(DeterministicNoise.RandomSeed(seed, 0x5EED));
-        _importT1J = (long)(3_000_000 + (rng.NextDouble() * 9_000_000)) * JoulesPerWh;
-        _importT2J = (long)(2_500_000 + (rng.NextDouble() * 7_000_000)) * JoulesPerWh;
-        _exportT1J = _profile.PvPeakW > 0 ? (long)(1_000_000 + (rng.NextDouble() * 5_000_000)) * JoulesPerWh : 0;
-        _exportT2J = _profile.PvPeakW > 0 ? (long)(300_000 + (rng.NextDouble() * 1_500_000)) * JoulesPerWh : 0;
-        _gasLitres = _profile.HasHeatPump ? 300_000 + (rng.NextDouble() * 200_000) : 1_000_000 + (rng.NextDouble() * 3_000_000);
+        var registers = registersAtStart ?? RegisterAnchor.At(seed, timeZone, NextInstant);
+        _importT1J = registers.ImportT1J;
+        _importT2J = registers.ImportT2J;
+        _exportT1J = registers.ExportT1J;
+        _exportT2J = registers.ExportT2J;
+        _gasLitres = registers.GasLitres;
 
         var lastGasRead = Floor(NextInstant, GasInterval);
         _reportedGasLitres = (long)_gasLitres;
@@ -71,6 +77,13 @@ public sealed class TelegramGenerator
     public DateTimeOffset NextInstant { get; private set; }
 
     public HouseholdProfile Profile => _profile;
+
+    /// <summary>The registers as they stand after the last telegram returned.</summary>
+    public MeterRegisters Registers => new(_importT1J, _importT2J, _exportT1J, _exportT2J, _gasLitres);
+
+    /// <summary>Where the registers of this household stand at <paramref name="instant"/> for a meter started then.</summary>
+    public static MeterRegisters AnchoredRegisters(int seed, TimeZoneInfo timeZone, DateTimeOffset instant) =>
+        RegisterAnchor.At(seed, timeZone, instant);
 
     public Telegram Next()
     {
