@@ -29,8 +29,8 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Error, "Spooling a reading failed: {Reason}")]
     public static partial void SpoolFailed(this ILogger logger, string reason);
 
-    [LoggerMessage(20, LogLevel.Information, "Uploaded {Count} samples ({Inserted} new, {Duplicates} duplicates); {Remaining} still spooled")]
-    public static partial void Uploaded(this ILogger logger, int count, int inserted, int duplicates, long remaining);
+    [LoggerMessage(20, LogLevel.Information, "Uploaded {Count} samples ({Inserted} new, {Duplicates} duplicates, {Quarantined} rejected); backlog remains: {MoreWaiting}")]
+    public static partial void Uploaded(this ILogger logger, int count, int inserted, int duplicates, int quarantined, bool moreWaiting);
 
     [LoggerMessage(21, LogLevel.Warning, "Upload failed ({Reason}); retrying in {DelaySeconds:F1} s")]
     public static partial void UploadFailed(this ILogger logger, string reason, double delaySeconds);

@@ -43,8 +43,8 @@ public sealed class FaultModeTests : IAsyncLifetime
     [Fact]
     public async Task Latency_beyond_the_timeout_is_no_reading_and_the_client_recovers()
     {
-        using var client = await DetectedV2Async(timeoutSeconds: 0.5);
-        _sim.SetFaults(new SimulatorFaults { LatencyMs = 2000 });
+        using var client = await DetectedV2Async(timeoutSeconds: 2);
+        _sim.SetFaults(new SimulatorFaults { LatencyMs = 6000 });
 
         Assert.Null(await client.ReadAsync(default));
         Assert.Contains("no answer", client.LastError, StringComparison.Ordinal);
@@ -82,12 +82,12 @@ public sealed class FaultModeTests : IAsyncLifetime
     [Fact]
     public async Task A_hung_response_ends_at_the_timeout()
     {
-        using var client = await DetectedV2Async(timeoutSeconds: 0.5);
+        using var client = await DetectedV2Async(timeoutSeconds: 2);
         _sim.SetFaults(new SimulatorFaults { Hang = true });
 
         var read = client.ReadAsync(default);
 
-        Assert.Null(await read.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Null(await read.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.Contains("no answer", client.LastError, StringComparison.Ordinal);
     }
 
@@ -125,7 +125,7 @@ public sealed class FaultModeTests : IAsyncLifetime
         using var spool = SampleSpool.Open(_directory.File($"{glitch}.db"), TimeProvider.System);
         var pipeline = new ReadingPipeline(spool, new HealthMonitor(TimeProvider.System), new EdgeOptions(), NullLogger<ReadingPipeline>.Instance);
         var outcomes = new List<ReadingOutcome>();
-        using var done = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var done = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => MeterWebSocket.RunAsync(client, TimeSpan.FromSeconds(10), TimeProvider.System,
             async (reading, ct) =>
@@ -136,17 +136,19 @@ public sealed class FaultModeTests : IAsyncLifetime
                     _sim.SetFaults(new SimulatorFaults { Glitch = glitch });
                 }
 
-                if (outcomes.Count == 8)
+                // Pushes may queue behind a busy test machine: stop three readings after the glitch.
+                var glitchAt = outcomes.IndexOf(ReadingOutcome.Quarantined);
+                if (glitchAt >= 0 && outcomes.Count == glitchAt + 4)
                 {
                     await done.CancelAsync();
                 }
             }, null, done.Token));
 
         Assert.Equal(1, outcomes.Count(o => o == ReadingOutcome.Quarantined));
-        Assert.Equal(7, outcomes.Count(o => o == ReadingOutcome.Spooled));
+        Assert.Equal(outcomes.Count - 1, outcomes.Count(o => o == ReadingOutcome.Spooled));
         Assert.Equal(ReadingOutcome.Spooled, outcomes[^1]);
         var quarantined = Assert.Single(await spool.ReadQuarantineAsync(10, default));
         Assert.Contains(reason, quarantined.Reason, StringComparison.Ordinal);
-        Assert.Equal(7, await spool.CountAsync(default));
+        Assert.Equal(outcomes.Count - 1, await spool.CountAsync(default));
     }
 }

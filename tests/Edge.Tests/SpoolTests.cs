@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Edge.Spooling;
 using P1Telemetry.Edge.Tests.Infrastructure;
 using P1Telemetry.TestInfrastructure;
@@ -16,7 +14,7 @@ public sealed class SpoolTests : IDisposable
     private readonly FakeTimeProvider _time = new(T0);
 
     private static int SecondOf(SpooledSample item) =>
-        (int)(JsonSerializer.Deserialize(item.Payload, WireJsonContext.Default.Sample)!.Ts - T0).TotalSeconds;
+        (int)(SampleSpool.Deserialize(item.Payload, "x").Ts - T0).TotalSeconds;
 
     private SampleSpool Open() => SampleSpool.Open(_directory.File("spool.db"), _time);
 
@@ -48,6 +46,30 @@ public sealed class SpoolTests : IDisposable
 
         Assert.Equal(2, deleted);
         Assert.Equal([0, 2, 4, 5], (await spool.PeekAsync(10, default)).Select(SecondOf));
+    }
+
+    [Fact]
+    public async Task Ack_of_a_contiguous_run_deletes_that_run_only()
+    {
+        using var spool = Open();
+        await spool.EnqueueManyAsync(Enumerable.Range(0, 8).Select(i => TestSamples.SampleAt(i)), default);
+        var batch = await spool.PeekAsync(8, default);
+
+        Assert.Equal(3, await spool.AckAsync([batch[2].Id, batch[3].Id, batch[4].Id], default));
+        Assert.Equal(1, await spool.AckAsync([batch[1].Id, batch[3].Id], default)); // one already gone
+
+        Assert.Equal([0, 5, 6, 7], (await spool.PeekAsync(10, default)).Select(SecondOf));
+    }
+
+    [Fact]
+    public void Spooled_payloads_leave_the_device_id_to_the_uploader()
+    {
+        var sample = TestSamples.SampleAt(5) with { DeviceId = "configured", GasM3 = 1.5 };
+
+        var payload = SampleSpool.Serialize(sample);
+
+        Assert.DoesNotContain("device_id", payload, StringComparison.Ordinal);
+        Assert.Equal(sample with { DeviceId = "learnt-1" }, SampleSpool.Deserialize(payload, "learnt-1"));
     }
 
     [Fact]

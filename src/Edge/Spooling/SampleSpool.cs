@@ -79,7 +79,47 @@ public sealed class SampleSpool : IDisposable
         return new SampleSpool(connection, time) { Path = path };
     }
 
-    public static string Serialize(Sample sample) => JsonSerializer.Serialize(sample, WireJsonContext.Default.Sample);
+    private const string EmptyDeviceIdPrefix = "{\"device_id\":\"\",";
+
+    /// <summary>
+    /// The spooled form of a sample: its JSON without <c>device_id</c>, which the uploader adds when it sends
+    /// (the id may be learnt from the server only after readings were spooled).
+    /// </summary>
+    public static string Serialize(Sample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        var json = JsonSerializer.Serialize(sample with { DeviceId = "" }, WireJsonContext.Default.Sample);
+        return json.StartsWith(EmptyDeviceIdPrefix, StringComparison.Ordinal)
+            ? "{" + json[EmptyDeviceIdPrefix.Length..]
+            : throw new InvalidOperationException("Sample JSON no longer starts with device_id: " + json);
+    }
+
+    /// <summary>The sample a spooled payload holds, with <paramref name="deviceId"/>.</summary>
+    public static Sample Deserialize(string payload, string deviceId)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        return JsonSerializer.Deserialize(WithDeviceId(payload, deviceId), WireJsonContext.Default.Sample)
+            ?? throw new JsonException("the payload is null");
+    }
+
+    /// <summary>The wire JSON of a spooled payload: <c>device_id</c> first, then the payload's own fields.</summary>
+    public static string WithDeviceId(string payload, string deviceId)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        if (payload.Length < 2 || payload[0] != '{')
+        {
+            throw new JsonException("a spooled payload must be a JSON object");
+        }
+
+        return DeviceIdPrefix(deviceId) + payload[1..];
+    }
+
+    /// <summary><c>{"device_id":"…",</c>: what goes in front of a payload's fields.</summary>
+    public static string DeviceIdPrefix(string deviceId)
+    {
+        ArgumentNullException.ThrowIfNull(deviceId);
+        return "{\"device_id\":\"" + JsonEncodedText.Encode(deviceId) + "\",";
+    }
 
     public async Task EnqueueAsync(Sample sample, CancellationToken cancellationToken)
     {
@@ -150,7 +190,7 @@ public sealed class SampleSpool : IDisposable
     }
 
     /// <summary>Deletes exactly the given rows (those the server confirmed); returns how many existed.</summary>
-    public async Task<int> AckAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    public async Task<int> AckAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
         if (ids.Count == 0)
@@ -161,15 +201,54 @@ public sealed class SampleSpool : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            using var transaction = _connection.BeginTransaction();
             using var command = _connection.CreateCommand();
-            command.CommandText = "DELETE FROM spool WHERE id IN (SELECT value FROM json_each($ids))";
-            command.Parameters.AddWithValue("$ids", IdList(ids));
-            return command.ExecuteNonQuery();
+            command.Transaction = transaction;
+            if (IsAscending(ids) && CountRange(ids[0], ids[^1], transaction) == ids.Count)
+            {
+                // The usual case: a peeked batch is every row between its first and last id (ids only grow), so
+                // a range delete removes exactly those rows, without a lookup per id.
+                command.CommandText = "DELETE FROM spool WHERE id BETWEEN $first AND $last";
+                command.Parameters.AddWithValue("$first", ids[0]);
+                command.Parameters.AddWithValue("$last", ids[^1]);
+            }
+            else
+            {
+                command.CommandText = "DELETE FROM spool WHERE id IN (SELECT value FROM json_each($ids))";
+                command.Parameters.AddWithValue("$ids", IdList(ids));
+            }
+
+            var deleted = command.ExecuteNonQuery();
+            transaction.Commit();
+            return deleted;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private long CountRange(long first, long last, SqliteTransaction transaction)
+    {
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT count(*) FROM spool WHERE id BETWEEN $first AND $last";
+        command.Parameters.AddWithValue("$first", first);
+        command.Parameters.AddWithValue("$last", last);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static bool IsAscending(IReadOnlyList<long> ids)
+    {
+        for (var i = 1; i < ids.Count; i++)
+        {
+            if (ids[i] <= ids[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public async Task<long> CountAsync(CancellationToken cancellationToken) =>

@@ -57,7 +57,7 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
         if (tally.Uploaded > 0 || tally.Quarantined > 0)
         {
             health.RecordUpload();
-            logger.Uploaded(tally.Uploaded, tally.Inserted, tally.Duplicates, await spool.CountAsync(cancellationToken));
+            logger.Uploaded(tally.Uploaded, tally.Inserted, tally.Duplicates, tally.Quarantined, batch.Count == BatchSize);
         }
 
         if (stop is null)

@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Edge.Security;
@@ -68,29 +70,55 @@ public sealed class IngestClient : IDisposable
         return new UriBuilder(ingestUri) { Path = mePath, Query = "" }.Uri;
     }
 
-    /// <summary>Builds the gzip-compressed <c>{"samples":[...]}</c> body, stamping the device id on each sample.</summary>
+    /// <summary>
+    /// Builds the gzip-compressed <c>{"samples":[...]}</c> body by splicing the device id in front of each spooled
+    /// payload: no parse and re-serialization per sample, so a week of backlog compresses in seconds.
+    /// </summary>
     public static byte[] BuildBody(IReadOnlyList<SpooledSample> items, string deviceId)
     {
         ArgumentNullException.ThrowIfNull(items);
-        using var buffer = new MemoryStream(items.Count * 90 + 64);
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        using (var writer = new Utf8JsonWriter(gzip))
+        var prefix = Encoding.UTF8.GetBytes(SampleSpool.DeviceIdPrefix(deviceId));
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
         {
-            writer.WriteStartObject();
-            writer.WritePropertyName("samples");
-            writer.WriteStartArray();
-            foreach (var item in items)
+            using var output = new MemoryStream(items.Count * 60 + 64);
+            using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
             {
-                var sample = JsonSerializer.Deserialize(item.Payload, WireJsonContext.Default.Sample)
-                    ?? throw new JsonException($"spool row {item.Id} holds null");
-                JsonSerializer.Serialize(writer, sample.DeviceId == deviceId ? sample : sample with { DeviceId = deviceId }, WireJsonContext.Default.Sample);
+                gzip.Write("{\"samples\":["u8);
+                for (var i = 0; i < items.Count; i++)
+                {
+                    var payload = items[i].Payload;
+                    if (payload.Length < 2 || payload[0] != '{')
+                    {
+                        throw new JsonException($"spool row {items[i].Id} is not a JSON object");
+                    }
+
+                    if (i > 0)
+                    {
+                        gzip.WriteByte((byte)',');
+                    }
+
+                    gzip.Write(prefix);
+                    var fields = payload.AsSpan(1);
+                    var needed = Encoding.UTF8.GetMaxByteCount(fields.Length);
+                    if (needed > buffer.Length)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(needed);
+                    }
+
+                    gzip.Write(buffer, 0, Encoding.UTF8.GetBytes(fields, buffer));
+                }
+
+                gzip.Write("]}"u8);
             }
 
-            writer.WriteEndArray();
-            writer.WriteEndObject();
+            return output.ToArray();
         }
-
-        return buffer.ToArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public async Task<IngestResult> PostAsync(byte[] gzippedBody, CancellationToken cancellationToken)
