@@ -90,7 +90,9 @@ foreach (var backend in options.Backends)
         table.Add(backend, "capacity/month, cold (12 months from quarter_hours)", cold.P50, cold.P95, cold.Runs);
         var computed = await Measure.LatencyAsync(options.Iterations, async () =>
             JsonSerializer.SerializeToUtf8Bytes(await capacity.GetMonthAsync(Device, lastMonth, CancellationToken.None)));
-        table.Add(backend, "capacity/month, computed (month's quarter_hours + cached digests)", computed.P50, computed.P95, computed.Runs);
+        var size = JsonSerializer.SerializeToUtf8Bytes(await capacity.GetMonthAsync(Device, lastMonth, CancellationToken.None)).Length;
+        table.Add(backend, "capacity/month, computed (month's quarter_hours + cached digests)", computed.P50, computed.P95, computed.Runs,
+            string.Create(CultureInfo.InvariantCulture, $"response {size / 1024.0:N0} KiB ({calendar.Month(lastMonth).Quarters} quarters)"));
         var cached = await Measure.LatencyAsync(options.Iterations, () => capacity.GetMonthJsonAsync(Device, lastMonth, CancellationToken.None));
         table.Add(backend, "capacity/month, settled month from the cache", cached.P50, cached.P95, cached.Runs);
 
@@ -140,6 +142,8 @@ foreach (var backend in options.Backends)
     }
 }
 
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"{Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}, {options.Days} days of 1 Hz data, month {lastMonth}"));
 table.Print(Console.Out);
 return 0;
 

@@ -23,28 +23,32 @@ public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, 
     }
 
     /// <summary>The digest of <paramref name="month"/>, from the cache when the month is settled.</summary>
-    public async Task<MonthDigest> GetAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken)
-    {
-        var range = settings.Calendar.Month(month);
-        var bytes = await history.GetOrCreateAsync(deviceId, $"digest:{month}", range.End, async ct =>
-        {
-            var analysis = await AnalyzeAsync(deviceId, month, ct);
-            return JsonSerializer.SerializeToUtf8Bytes(analysis.ToDigest(), ReadJsonContext.Default.MonthDigest);
-        }, cancellationToken);
-        return JsonSerializer.Deserialize(bytes, ReadJsonContext.Default.MonthDigest)!;
-    }
+    public Task<MonthDigest> GetAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken) =>
+        GetAsync(deviceId, month, new HistoryCache.StampHolder(), cancellationToken);
 
     /// <summary>Digests of consecutive months, oldest first.</summary>
     public async Task<IReadOnlyList<MonthDigest>> GetRangeAsync(
         string deviceId, LocalMonth first, int count, CancellationToken cancellationToken)
     {
         var digests = new List<MonthDigest>(count);
+        var stamp = new HistoryCache.StampHolder();
         for (var i = 0; i < count; i++)
         {
-            digests.Add(await GetAsync(deviceId, first.AddMonths(i), cancellationToken));
+            digests.Add(await GetAsync(deviceId, first.AddMonths(i), stamp, cancellationToken));
         }
 
         return digests;
+    }
+
+    private async Task<MonthDigest> GetAsync(string deviceId, LocalMonth month, HistoryCache.StampHolder stamp, CancellationToken cancellationToken)
+    {
+        var range = settings.Calendar.Month(month);
+        var bytes = await history.GetOrCreateAsync(deviceId, $"digest:{month}", range.End, async ct =>
+        {
+            var analysis = await AnalyzeAsync(deviceId, month, ct);
+            return JsonSerializer.SerializeToUtf8Bytes(analysis.ToDigest(), ReadJsonContext.Default.MonthDigest);
+        }, stamp, cancellationToken);
+        return JsonSerializer.Deserialize(bytes, ReadJsonContext.Default.MonthDigest)!;
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

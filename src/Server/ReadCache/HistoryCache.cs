@@ -65,9 +65,23 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
         string key,
         DateTimeOffset periodEnd,
         Func<CancellationToken, Task<byte[]>> create,
+        CancellationToken cancellationToken) =>
+        await GetOrCreateAsync(deviceId, key, periodEnd, create, new StampHolder(), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="GetOrCreateAsync(string, string, DateTimeOffset, Func{CancellationToken, Task{byte[]}}, CancellationToken)"/>,
+    /// reading the device's stamp once for all the calls that share <paramref name="stamp"/> (one request).
+    /// </summary>
+    public async Task<byte[]> GetOrCreateAsync(
+        string deviceId,
+        string key,
+        DateTimeOffset periodEnd,
+        Func<CancellationToken, Task<byte[]>> create,
+        StampHolder stamp,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(create);
+        ArgumentNullException.ThrowIfNull(stamp);
         if (!IsSettled(periodEnd))
         {
             return await create(cancellationToken);
@@ -76,8 +90,8 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
         string fullKey;
         try
         {
-            var stamp = await CurrentStampAsync(deviceId, cancellationToken);
-            fullKey = $"read:{deviceId}:{stamp}:{_settingsKey}:{key}";
+            stamp.Value ??= await CurrentStampAsync(deviceId, cancellationToken);
+            fullKey = $"read:{deviceId}:{stamp.Value}:{_settingsKey}:{key}";
             var cached = await cache.GetAsync(fullKey, cancellationToken);
             if (cached is not null)
             {
@@ -117,4 +131,10 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
     }
 
     private static byte[] NewStamp() => System.Text.Encoding.ASCII.GetBytes(Guid.NewGuid().ToString("N"));
+
+    /// <summary>The device's stamp as read once during one request.</summary>
+    public sealed class StampHolder
+    {
+        public string? Value { get; set; }
+    }
 }
