@@ -123,10 +123,12 @@ internal sealed class StoredData(string connectionString, string deviceId)
         foreach (var sample in stored)
         {
             Assert.True(byTs.TryGetValue(sample.Ts, out var telegram), $"stored sample {sample.Ts:O} is not a telegram the meter produced");
-            Assert.Equal(telegram.PowerW, sample.PowerW);
-            Assert.Equal(Math.Max(telegram.PowerW, 0), sample.ImportPowerW);
-            Assert.Equal(telegram.EnergyImportKwh, sample.EnergyImportKwh, 6);
-            Assert.Equal(telegram.EnergyExportKwh, sample.EnergyExportKwh, 6);
+            var expectedSample = new StoredSample(telegram.TsUtc, telegram.PowerW, Math.Max(telegram.PowerW, 0), telegram.EnergyImportKwh, telegram.EnergyExportKwh);
+            Assert.True(
+                sample.PowerW == expectedSample.PowerW && sample.ImportPowerW == expectedSample.ImportPowerW
+                    && Math.Abs(sample.EnergyImportKwh - expectedSample.EnergyImportKwh) < 1e-6
+                    && Math.Abs(sample.EnergyExportKwh - expectedSample.EnergyExportKwh) < 1e-6,
+                $"stored {sample} differs from the meter's telegram {expectedSample}");
         }
 
         var storedTs = stored.Select(s => s.Ts).ToHashSet();
@@ -145,19 +147,16 @@ internal sealed class StoredData(string connectionString, string deviceId)
         Assert.Equal(recomputed.Count, quarterHours.Count);
         foreach (var (actual, expectedRow) in quarterHours.Zip(recomputed))
         {
-            Assert.Equal(expectedRow.Start, actual.Start);
-            Assert.Equal(expectedRow.SampleCount, actual.SampleCount);
-            Assert.Equal(expectedRow.ImportPowerSumW, actual.ImportPowerSumW);
-            Assert.Equal(expectedRow.ImportPowerMaxW, actual.ImportPowerMaxW);
-            Assert.Equal(expectedRow.PowerSumW, actual.PowerSumW);
-            Assert.Equal(expectedRow.PowerMinW, actual.PowerMinW);
-            Assert.Equal(expectedRow.PowerMaxW, actual.PowerMaxW);
-            Assert.Equal(expectedRow.FirstTs, actual.FirstTs);
-            Assert.Equal(expectedRow.FirstImportKwh, actual.FirstImportKwh, 6);
-            Assert.Equal(expectedRow.FirstExportKwh, actual.FirstExportKwh, 6);
-            Assert.Equal(expectedRow.LastTs, actual.LastTs);
-            Assert.Equal(expectedRow.LastImportKwh, actual.LastImportKwh, 6);
-            Assert.Equal(expectedRow.LastExportKwh, actual.LastExportKwh, 6);
+            Assert.True(
+                actual.Start == expectedRow.Start && actual.SampleCount == expectedRow.SampleCount
+                    && actual.ImportPowerSumW == expectedRow.ImportPowerSumW && actual.ImportPowerMaxW == expectedRow.ImportPowerMaxW
+                    && actual.PowerSumW == expectedRow.PowerSumW && actual.PowerMinW == expectedRow.PowerMinW && actual.PowerMaxW == expectedRow.PowerMaxW
+                    && actual.FirstTs == expectedRow.FirstTs && actual.LastTs == expectedRow.LastTs
+                    && Math.Abs(actual.FirstImportKwh - expectedRow.FirstImportKwh) < 1e-6
+                    && Math.Abs(actual.FirstExportKwh - expectedRow.FirstExportKwh) < 1e-6
+                    && Math.Abs(actual.LastImportKwh - expectedRow.LastImportKwh) < 1e-6
+                    && Math.Abs(actual.LastExportKwh - expectedRow.LastExportKwh) < 1e-6,
+                $"quarter_hours row {actual} differs from the recomputation {expectedRow}");
         }
     }
 }
