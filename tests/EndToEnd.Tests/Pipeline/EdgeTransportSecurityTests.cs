@@ -81,6 +81,6 @@ public sealed class EdgeTransportSecurityTests(PipelineInfrastructure infrastruc
         await Task.Delay(TimeSpan.FromSeconds(3));
         var until = run.Simulator.LatestReading.TsUtc;
         await run.WaitUntilStoredAsync(until, TimeSpan.FromSeconds(60));
-        await run.Store.AssertCompleteAsync(run.Simulator.Readings, from!.Value, until, tolerated, run.Diagnostics);
+        await run.Store.AssertCompleteAsync(run.Simulator, from!.Value, until, tolerated, run.Diagnostics);
     }
 }

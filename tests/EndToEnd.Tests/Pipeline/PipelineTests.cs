@@ -24,7 +24,7 @@ public sealed class PipelineTests(PipelineInfrastructure infrastructure)
         var until = run.Simulator.LatestReading.TsUtc;
         await run.WaitUntilStoredAsync(until, TimeSpan.FromSeconds(60));
 
-        await run.Store.AssertCompleteAsync(run.Simulator.Readings, from, until, [], run.Diagnostics);
+        await run.Store.AssertCompleteAsync(run.Simulator, from, until, [], run.Diagnostics);
         Assert.True((await run.Store.SamplesAsync()).Count >= 150, "a few minutes of meter time at one telegram per second");
 
         // The read side answers through Caddy too (device token over TLS, Redis cache refreshed by ingest).
@@ -74,7 +74,7 @@ public sealed class PipelineTests(PipelineInfrastructure infrastructure)
 
         var until = run.Simulator.LatestReading.TsUtc;
         await run.WaitUntilStoredAsync(until, TimeSpan.FromSeconds(90));
-        await run.Store.AssertCompleteAsync(run.Simulator.Readings, from, until, [], run.Diagnostics);
+        await run.Store.AssertCompleteAsync(run.Simulator, from, until, [], run.Diagnostics);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class PipelineTests(PipelineInfrastructure infrastructure)
         await run.WaitUntilStoredAsync(until, TimeSpan.FromSeconds(60));
         // Telegrams that no poll got during the faults were never read; a few meter seconds of slack on each side.
         var slack = TimeSpan.FromSeconds(4);
-        await run.Store.AssertCompleteAsync(run.Simulator.Readings, from, until, [(faultFrom - slack, faultTo + slack)], run.Diagnostics);
+        await run.Store.AssertCompleteAsync(run.Simulator, from, until, [(faultFrom - slack, faultTo + slack)], run.Diagnostics);
 
         var samples = await run.Store.SamplesAsync();
         Assert.Contains(samples, s => s.Ts > faultFrom + slack && s.Ts < faultTo - slack);
@@ -144,7 +144,7 @@ public sealed class PipelineTests(PipelineInfrastructure infrastructure)
         // While the edge is dead nobody reads the meter, and telegrams just before a kill may not have been
         // read yet: those are the only gaps allowed. Everything the edge had spooled must arrive, once.
         var slack = TimeSpan.FromSeconds(15);
-        await run.Store.AssertCompleteAsync(run.Simulator.Readings, from, until, [(killedAt - slack, readingAgain + slack)], run.Diagnostics);
+        await run.Store.AssertCompleteAsync(run.Simulator, from, until, [(killedAt - slack, readingAgain + slack)], run.Diagnostics);
         var samples = await run.Store.SamplesAsync();
         Assert.True(samples.Count(s => s.Ts > killedAt - TimeSpan.FromSeconds(80) && s.Ts < killedAt - slack) > 50,
             "the backlog spooled while the server was down was delivered");

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Npgsql;
-using P1Telemetry.MeterSimulator.Meter;
+using P1Telemetry.MeterSimulator;
 
 namespace P1Telemetry.EndToEnd.Tests.Pipeline;
 
@@ -44,13 +44,33 @@ internal sealed class StoredData(string connectionString, string deviceId)
 
     public async Task<List<StoredSample>> SamplesAsync()
     {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return await SamplesAsync(connection, null);
+    }
+
+    /// <summary>
+    /// Both tables as one consistent snapshot: the edge keeps uploading while a test checks, and a sample
+    /// ingested between two separate reads would look like a rollup error.
+    /// </summary>
+    public async Task<(List<StoredSample> Samples, List<QuarterHourRow> QuarterHours)> SnapshotAsync()
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        var samples = await SamplesAsync(connection, transaction);
+        var quarterHours = await QuarterHoursAsync(connection, transaction);
+        await transaction.CommitAsync();
+        return (samples, quarterHours);
+    }
+
+    private async Task<List<StoredSample>> SamplesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    {
         const string Sql = """
             SELECT ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh
             FROM samples WHERE device_id = @device ORDER BY ts
             """;
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(Sql, connection);
+        await using var command = new NpgsqlCommand(Sql, connection, transaction);
         command.Parameters.AddWithValue("device", deviceId);
         await using var reader = await command.ExecuteReaderAsync();
         var samples = new List<StoredSample>();
@@ -63,16 +83,14 @@ internal sealed class StoredData(string connectionString, string deviceId)
         return samples;
     }
 
-    public async Task<List<QuarterHourRow>> QuarterHoursAsync()
+    private async Task<List<QuarterHourRow>> QuarterHoursAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction)
     {
         const string Sql = """
             SELECT start, sample_count, import_power_sum_w, import_power_max_w, power_sum_w, power_min_w, power_max_w,
                    first_ts, first_import_kwh, first_export_kwh, last_ts, last_import_kwh, last_export_kwh
             FROM quarter_hours WHERE device_id = @device ORDER BY start
             """;
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(Sql, connection);
+        await using var command = new NpgsqlCommand(Sql, connection, transaction);
         command.Parameters.AddWithValue("device", deviceId);
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<QuarterHourRow>();
@@ -113,9 +131,11 @@ internal sealed class StoredData(string connectionString, string deviceId)
     /// or killed, or the meter failed its requests): a meter keeps no history, so those were never read.
     /// </summary>
     public async Task AssertCompleteAsync(
-        IReadOnlyList<Telegram> readings, DateTimeOffset from, DateTimeOffset until, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> tolerated, Func<string> diagnostics)
+        SimulatorHost simulator, DateTimeOffset from, DateTimeOffset until, IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> tolerated, Func<string> diagnostics)
     {
-        var stored = await SamplesAsync();
+        var (stored, quarterHours) = await SnapshotAsync();
+        // The meter's record is taken after the database's, so that it covers every stored sample.
+        var readings = simulator.Readings;
         Assert.True(stored.Count > 0, "nothing was stored.\n" + diagnostics());
         Assert.Equal(stored.Count, stored.Select(s => s.Ts).Distinct().Count());
 
@@ -142,7 +162,6 @@ internal sealed class StoredData(string connectionString, string deviceId)
 
         // The rollup is exact: it matches a recomputation from the stored rows (so no retry or duplicate
         // upload was counted twice) for every slot.
-        var quarterHours = await QuarterHoursAsync();
         var recomputed = Recompute(stored);
         Assert.Equal(recomputed.Count, quarterHours.Count);
         foreach (var (actual, expectedRow) in quarterHours.Zip(recomputed))
