@@ -11,7 +11,7 @@ namespace P1Telemetry.MeterSimulator.Device;
 /// </summary>
 internal sealed partial class MeterClock(SimulatedDevice device, ILogger<MeterClock> logger) : BackgroundService
 {
-    private static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan _saveEvery = TimeSpan.FromSeconds(5);
 
     private TelegramGenerator? _generator;
     private DateTimeOffset _realAnchor;
@@ -66,7 +66,7 @@ internal sealed partial class MeterClock(SimulatedDevice device, ILogger<MeterCl
             }
 
             Emit();
-            if (time.GetElapsedTime(_lastSave) >= SaveEvery)
+            if (time.GetElapsedTime(_lastSave) >= _saveEvery)
             {
                 SaveRegisters();
             }

@@ -10,13 +10,13 @@ namespace P1Telemetry.MeterSimulator.Meter;
 /// </summary>
 internal static class RegisterAnchor
 {
-    private static readonly DateTimeOffset Epoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly ConcurrentDictionary<(int Seed, string Zone), Rates> RateCache = new();
+    private static readonly DateTimeOffset _epoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly ConcurrentDictionary<(int Seed, string Zone), Rates> _rateCache = new();
 
     public static MeterRegisters At(int seed, TimeZoneInfo timeZone, DateTimeOffset instant)
     {
-        var rates = RateCache.GetOrAdd((seed, timeZone.Id), key => Estimate(key.Seed, timeZone));
-        var seconds = (instant - Epoch).TotalSeconds;
+        var rates = _rateCache.GetOrAdd((seed, timeZone.Id), key => Estimate(key.Seed, timeZone));
+        var seconds = (instant - _epoch).TotalSeconds;
         var rng = new Random(DeterministicNoise.RandomSeed(seed, 0x5EED));
         var dayShare = 0.45 + (rng.NextDouble() * 0.2);
         var importJ = (1_000_000.0 * 3_600 * (1 + (rng.NextDouble() * 4))) + (rates.ImportW * seconds);
