@@ -1,6 +1,6 @@
 using P1Telemetry.EdgeBench;
 
-// edge-bench [all|spool|drain|steady] [--seconds N] [--warmup N] [--transport poll|websocket] [--samples N]
+// edge-bench [all|spool|drain|steady] [--seconds N] [--warmup N] [--transport poll,websocket] [--samples N] [--env NAME=VALUE]...
 var suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
 var settings = BenchSettings.Parse(args);
 var results = new ResultsTable();
@@ -20,7 +20,7 @@ if (suite is "all" or "steady")
 {
     foreach (var transport in settings.Transports)
     {
-        await SteadyStateBenchmark.RunAsync(work, transport, settings.WarmupSeconds, settings.Seconds, results);
+        await SteadyStateBenchmark.RunAsync(work, transport, settings.WarmupSeconds, settings.Seconds, settings.ExtraEnvironment, results);
     }
 }
 

@@ -62,24 +62,24 @@ internal static class SpoolBenchmarks
 
 internal static class Samples
 {
-    private static readonly DateTimeOffset Start = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _start = new(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>A realistic Belgian sample (all optional fields present) for second <paramref name="i"/>.</summary>
     public static Sample At(int i) => new()
     {
         DeviceId = "",
-        Ts = Start.AddSeconds(i),
+        Ts = _start.AddSeconds(i),
         PowerW = 250 + (i % 3000),
         ImportPowerW = 250 + (i % 3000),
         EnergyImportKwh = Math.Round(12345.678 + i * 0.0003, 3),
         EnergyExportKwh = 4321.123,
         AveragePower15mW = 800 + (i % 900),
         MonthlyPowerPeakW = 4630,
-        MonthlyPowerPeakTs = Start.AddHours(7.25),
+        MonthlyPowerPeakTs = _start.AddHours(7.25),
         PowerL1W = 100 + (i % 1000),
         PowerL2W = 80,
         PowerL3W = 70 + (i % 2000),
         GasM3 = Math.Round(3456.789 + i / 300 * 0.001, 3),
-        GasTs = Start.AddSeconds(i - (i % 300)),
+        GasTs = _start.AddSeconds(i - (i % 300)),
     };
 }

@@ -132,8 +132,8 @@ public sealed class UploaderLoopTests : IAsyncLifetime
     {
         _server.Respond = _ => Results.StatusCode(503);
         var (service, _) = Service(new EdgeOptions { BatchSize = 10, ShutdownFlushSeconds = 10 });
-        await service.StartAsync(default);
         await _spool.EnqueueManyAsync(Enumerable.Range(0, 15).Select(i => TestSamples.SampleAt(i)), default);
+        await service.StartAsync(default);
         await Eventually.TrueAsync(() => !_server.RequestSizes.IsEmpty && _time.ActiveTimers > 0, "the loop backs off");
 
         _server.Respond = IngestTestServer.Ok;

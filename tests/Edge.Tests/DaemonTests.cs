@@ -11,7 +11,7 @@ namespace P1Telemetry.Edge.Tests;
 /// <summary>The real <c>p1-edge</c> process between the meter simulator and a local HTTPS ingest endpoint.</summary>
 public sealed class DaemonTests : IAsyncLifetime
 {
-    private const string ServerToken = "vps-secret-token-4f1c";
+    private const string _serverToken = "vps-secret-token-4f1c";
     private readonly TestDirectory _directory = new();
     private readonly TestCa _ca = TestCa.Create("Daemon Test CA");
     private SimulatorHost _sim = null!;
@@ -39,7 +39,7 @@ public sealed class DaemonTests : IAsyncLifetime
         ["HW_P1_TOKEN"] = _meterToken,
         ["HW_CA_FILE"] = _sim.CaCertificatePath,
         ["VPS_INGEST_URL"] = _server.IngestUri.ToString(),
-        ["VPS_TOKEN"] = ServerToken,
+        ["VPS_TOKEN"] = _serverToken,
         ["VPS_CA_FILE"] = _ca.WritePem(_directory.Path),
         ["SPOOL_PATH"] = _directory.File("data/spool.db"),
         ["POLL_INTERVAL_S"] = "0.25",
@@ -115,7 +115,7 @@ public sealed class DaemonTests : IAsyncLifetime
         Assert.Equal(samples.Count, samples.Select(s => s.Ts).Distinct().Count());
         var telegrams = _sim.Readings.ToDictionary(t => t.TsUtc);
         Assert.All(samples, s => Assert.Equal(telegrams[s.Ts].EnergyImportKwh, s.EnergyImportKwh));
-        Assert.Equal($"Bearer {ServerToken}", _server.LastAuthorization);
+        Assert.Equal($"Bearer {_serverToken}", _server.LastAuthorization);
 
         string log;
         lock (output)
@@ -123,7 +123,7 @@ public sealed class DaemonTests : IAsyncLifetime
             log = output.ToString();
         }
 
-        Assert.DoesNotContain(ServerToken, log, StringComparison.Ordinal);
+        Assert.DoesNotContain(_serverToken, log, StringComparison.Ordinal);
         Assert.DoesNotContain(_meterToken, log, StringComparison.Ordinal);
         Assert.Contains("WebSocket push connected", log, StringComparison.Ordinal);
         foreach (var line in log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

@@ -13,7 +13,7 @@ namespace P1Telemetry.Edge.Tests;
 /// <summary>Every fault mode of the simulator: the edge gets "no reading" (or a quarantine), never a crash.</summary>
 public sealed class FaultModeTests : IAsyncLifetime
 {
-    private static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+    private static readonly TimeZoneInfo _brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
     private readonly TestDirectory _directory = new();
     private SimulatorHost _sim = null!;
     private string _token = null!;
@@ -109,7 +109,7 @@ public sealed class FaultModeTests : IAsyncLifetime
         _sim.SetFaults(new SimulatorFaults { BelgianFields = false });
         await _sim.NextReadingAsync();
 
-        var sample = SampleNormalizer.Normalize((await client.ReadAsync(default))!, "m", Brussels);
+        var sample = SampleNormalizer.Normalize((await client.ReadAsync(default))!, "m", _brussels);
 
         Assert.Null(sample.AveragePower15mW);
         Assert.Null(sample.MonthlyPowerPeakW);

@@ -12,7 +12,7 @@ namespace P1Telemetry.Edge.Tests;
 /// <summary>The meter client against the meter simulator over real sockets (HTTP, HTTPS, WebSocket).</summary>
 public sealed class MeterClientTests : IAsyncLifetime
 {
-    private static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+    private static readonly TimeZoneInfo _brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
     private SimulatorHost _sim = null!;
     private string _token = null!;
 
@@ -37,7 +37,7 @@ public sealed class MeterClientTests : IAsyncLifetime
         Assert.NotNull(reading);
         Assert.Equal(MeterApiVersion.V1, client.Version);
         Assert.Equal(_sim.Serial, client.Serial);
-        var sample = SampleNormalizer.Normalize(reading, "m", Brussels);
+        var sample = SampleNormalizer.Normalize(reading, "m", _brussels);
         Assert.Contains(_sim.Readings, t => t.PowerW == sample.PowerW && t.EnergyImportKwh == sample.EnergyImportKwh && t.EnergyExportKwh == sample.EnergyExportKwh);
     }
 
@@ -51,7 +51,7 @@ public sealed class MeterClientTests : IAsyncLifetime
         Assert.NotNull(reading);
         Assert.Equal(MeterApiVersion.V2, client.Version);
         Assert.Equal(_sim.Serial, client.CertificateValidator.ExpectedSerial);
-        var sample = SampleNormalizer.Normalize(reading, "m", Brussels);
+        var sample = SampleNormalizer.Normalize(reading, "m", _brussels);
         var telegram = Assert.Single(_sim.Readings, t => t.TsUtc == sample.Ts);
         Assert.Equal((telegram.PowerW, telegram.EnergyImportKwh, telegram.EnergyExportKwh), (sample.PowerW, sample.EnergyImportKwh, sample.EnergyExportKwh));
         Assert.Equal(telegram.AveragePower15mW, sample.AveragePower15mW);
@@ -81,7 +81,7 @@ public sealed class MeterClientTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => MeterWebSocket.RunAsync(client, TimeSpan.FromSeconds(10), TimeProvider.System,
             (reading, _) =>
             {
-                samples.Add(SampleNormalizer.Normalize(reading, "m", Brussels));
+                samples.Add(SampleNormalizer.Normalize(reading, "m", _brussels));
                 if (samples.Count == 4)
                 {
                     enough.Cancel();

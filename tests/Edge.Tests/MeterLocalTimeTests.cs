@@ -2,10 +2,10 @@ using P1Telemetry.Contracts.Domain;
 
 namespace P1Telemetry.Edge.Tests;
 
-/// <summary>Meter local time → UTC around the 2026 Brussels DST transitions.</summary>
+/// <summary>Meter local time → UTC around the 2026 _brussels DST transitions.</summary>
 public sealed class MeterLocalTimeTests
 {
-    private static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+    private static readonly TimeZoneInfo _brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
 
     private static DateTimeOffset Utc(int mo, int d, int h, int mi, int s = 0) => new(2026, mo, d, h, mi, s, TimeSpan.Zero);
 
@@ -16,17 +16,17 @@ public sealed class MeterLocalTimeTests
     {
         var local = new DateTime(2026, 3, 29, h, mi, s);
 
-        Assert.Equal(Utc(3, 29, uh, umi, us), MeterLocalTime.ToUtc(local, Brussels, Utc(3, 29, 1, 0)));
+        Assert.Equal(Utc(3, 29, uh, umi, us), MeterLocalTime.ToUtc(local, _brussels, Utc(3, 29, 1, 0)));
     }
 
     [Fact]
     public void A_time_inside_the_spring_gap_resolves_to_the_offset_nearest_the_edge_clock()
     {
-        var local = new DateTime(2026, 3, 29, 2, 30, 0); // does not exist in Brussels
+        var local = new DateTime(2026, 3, 29, 2, 30, 0); // does not exist in _brussels
 
         // A meter that has not switched yet shows 02:30 at 01:30Z; one that switched early at 00:30Z.
-        Assert.Equal(Utc(3, 29, 1, 30), MeterLocalTime.ToUtc(local, Brussels, Utc(3, 29, 1, 30, 5)));
-        Assert.Equal(Utc(3, 29, 0, 30), MeterLocalTime.ToUtc(local, Brussels, Utc(3, 29, 0, 30, 5)));
+        Assert.Equal(Utc(3, 29, 1, 30), MeterLocalTime.ToUtc(local, _brussels, Utc(3, 29, 1, 30, 5)));
+        Assert.Equal(Utc(3, 29, 0, 30), MeterLocalTime.ToUtc(local, _brussels, Utc(3, 29, 0, 30, 5)));
     }
 
     [Fact]
@@ -34,10 +34,10 @@ public sealed class MeterLocalTimeTests
     {
         var local = new DateTime(2026, 10, 25, 2, 30, 0); // occurs at 00:30Z (CEST) and 01:30Z (CET)
 
-        Assert.Equal(Utc(10, 25, 0, 30), MeterLocalTime.ToUtc(local, Brussels, Utc(10, 25, 0, 30, 1)));
-        Assert.Equal(Utc(10, 25, 1, 30), MeterLocalTime.ToUtc(local, Brussels, Utc(10, 25, 1, 30, 1)));
+        Assert.Equal(Utc(10, 25, 0, 30), MeterLocalTime.ToUtc(local, _brussels, Utc(10, 25, 0, 30, 1)));
+        Assert.Equal(Utc(10, 25, 1, 30), MeterLocalTime.ToUtc(local, _brussels, Utc(10, 25, 1, 30, 1)));
         // A reading that arrives late still lands on the nearer of the two instants.
-        Assert.Equal(Utc(10, 25, 1, 30), MeterLocalTime.ToUtc(local, Brussels, Utc(10, 25, 1, 10)));
+        Assert.Equal(Utc(10, 25, 1, 30), MeterLocalTime.ToUtc(local, _brussels, Utc(10, 25, 1, 10)));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class MeterLocalTimeTests
     {
         var summer = new DateTime(2026, 7, 1, 12, 0, 0);
 
-        Assert.Equal(Utc(7, 1, 10, 0), MeterLocalTime.ToUtc(summer, Brussels, Utc(1, 1, 0, 0)));
+        Assert.Equal(Utc(7, 1, 10, 0), MeterLocalTime.ToUtc(summer, _brussels, Utc(1, 1, 0, 0)));
     }
 
     [Theory]

@@ -12,8 +12,8 @@ namespace P1Telemetry.Edge.Tests;
 /// </summary>
 public sealed class NormalizerTests
 {
-    private static readonly TimeZoneInfo Brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
-    private static readonly DateTimeOffset ReceivedAt = new(2026, 5, 28, 16, 50, 12, 345, TimeSpan.Zero);
+    private static readonly TimeZoneInfo _brussels = TimeZoneInfo.FindSystemTimeZoneById("Europe/Brussels");
+    private static readonly DateTimeOffset _receivedAt = new(2026, 5, 28, 16, 50, 12, 345, TimeSpan.Zero);
 
     public static TheoryData<string> AllFixtures()
     {
@@ -29,10 +29,10 @@ public sealed class NormalizerTests
     private static string FixtureDirectory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "homewizard");
 
     private static RawReading Fixture(string name, MeterApiVersion version) =>
-        new(version, File.ReadAllBytes(Path.Combine(FixtureDirectory, name)), ReceivedAt);
+        new(version, File.ReadAllBytes(Path.Combine(FixtureDirectory, name)), _receivedAt);
 
     private static Sample Normalize(string name) =>
-        SampleNormalizer.Normalize(Fixture(name, name.StartsWith("v1", StringComparison.Ordinal) ? MeterApiVersion.V1 : MeterApiVersion.V2), "meter-1", Brussels);
+        SampleNormalizer.Normalize(Fixture(name, name.StartsWith("v1", StringComparison.Ordinal) ? MeterApiVersion.V1 : MeterApiVersion.V2), "meter-1", _brussels);
 
     private static DateTimeOffset Utc(int y, int mo, int d, int h, int mi, int s) => new(y, mo, d, h, mi, s, TimeSpan.Zero);
 
@@ -44,7 +44,7 @@ public sealed class NormalizerTests
         {
             try
             {
-                var sample = SampleNormalizer.Normalize(Fixture(name, version), "meter-1", Brussels);
+                var sample = SampleNormalizer.Normalize(Fixture(name, version), "meter-1", _brussels);
                 Assert.Equal(Math.Max(sample.PowerW, 0), sample.ImportPowerW);
                 Assert.True(sample.EnergyImportKwh >= 0 && sample.EnergyExportKwh >= 0);
                 Assert.Equal(TimeSpan.Zero, sample.Ts.Offset);
@@ -183,9 +183,9 @@ public sealed class NormalizerTests
     [InlineData("""{"power_w":""", "not JSON")]
     public void Malformed_values_are_typed_errors_with_the_reason(string json, string reason)
     {
-        var raw = new RawReading(MeterApiVersion.V2, Encoding.UTF8.GetBytes(json), ReceivedAt);
+        var raw = new RawReading(MeterApiVersion.V2, Encoding.UTF8.GetBytes(json), _receivedAt);
 
-        var error = Assert.Throws<InvalidReadingException>(() => SampleNormalizer.Normalize(raw, "meter-1", Brussels));
+        var error = Assert.Throws<InvalidReadingException>(() => SampleNormalizer.Normalize(raw, "meter-1", _brussels));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
@@ -193,9 +193,9 @@ public sealed class NormalizerTests
     [Fact]
     public void The_configured_time_zone_is_used()
     {
-        var raw = new RawReading(MeterApiVersion.V2, """{"timestamp":"2026-01-15T12:00:00","power_w":1,"energy_import_kwh":1,"energy_export_kwh":0}"""u8.ToArray(), ReceivedAt);
+        var raw = new RawReading(MeterApiVersion.V2, """{"timestamp":"2026-01-15T12:00:00","power_w":1,"energy_import_kwh":1,"energy_export_kwh":0}"""u8.ToArray(), _receivedAt);
 
-        Assert.Equal(Utc(2026, 1, 15, 11, 0, 0), SampleNormalizer.Normalize(raw, "m", Brussels).Ts);
+        Assert.Equal(Utc(2026, 1, 15, 11, 0, 0), SampleNormalizer.Normalize(raw, "m", _brussels).Ts);
         Assert.Equal(Utc(2026, 1, 15, 18, 0, 0), SampleNormalizer.Normalize(raw, "m", TimeZoneInfo.FindSystemTimeZoneById("America/Chicago")).Ts);
     }
 }

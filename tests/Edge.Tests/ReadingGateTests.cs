@@ -5,12 +5,12 @@ namespace P1Telemetry.Edge.Tests;
 
 public sealed class ReadingGateTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 6, 1, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset _t0 = new(2026, 6, 1, 10, 0, 0, TimeSpan.Zero);
 
     private static Sample At(int seconds, double importKwh) => new()
     {
         DeviceId = "m",
-        Ts = T0.AddSeconds(seconds),
+        Ts = _t0.AddSeconds(seconds),
         PowerW = 500,
         ImportPowerW = 500,
         EnergyImportKwh = importKwh,

@@ -9,12 +9,12 @@ namespace P1Telemetry.Edge.Tests;
 /// <summary>The SQLite spool on real files.</summary>
 public sealed class SpoolTests : IDisposable
 {
-    private static readonly DateTimeOffset T0 = TestSamples.T0;
+    private static readonly DateTimeOffset _t0 = TestSamples.T0;
     private readonly TestDirectory _directory = new();
-    private readonly FakeTimeProvider _time = new(T0);
+    private readonly FakeTimeProvider _time = new(_t0);
 
     private static int SecondOf(SpooledSample item) =>
-        (int)(SampleSpool.Deserialize(item.Payload, "x").Ts - T0).TotalSeconds;
+        (int)(SampleSpool.Deserialize(item.Payload, "x").Ts - _t0).TotalSeconds;
 
     private SampleSpool Open() => SampleSpool.Open(_directory.File("spool.db"), _time);
 
@@ -87,7 +87,7 @@ public sealed class SpoolTests : IDisposable
         Assert.Equal([1, 2], (await reopened.PeekAsync(10, default)).Select(SecondOf));
         var quarantined = Assert.Single(await reopened.ReadQuarantineAsync(10, default));
         Assert.Equal("the reading lacks power_w", quarantined.Reason);
-        Assert.Equal(T0, quarantined.QuarantinedAt);
+        Assert.Equal(_t0, quarantined.QuarantinedAt);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace P1Telemetry.Edge.Commands;
 /// </summary>
 public sealed class BackfillCommand(TextWriter output, TextWriter progress, TimeProvider time)
 {
-    private const int ChunkSize = 10_000;
+    private const int _chunkSize = 10_000;
 
     public async Task<int> RunAsync(string csvPath, string spoolPath, string deviceId, CancellationToken cancellationToken)
     {
@@ -35,7 +35,7 @@ public sealed class BackfillCommand(TextWriter output, TextWriter progress, Time
         }
 
         var total = new FileInfo(csvPath).Length;
-        var chunk = new List<Sample>(ChunkSize);
+        var chunk = new List<Sample>(_chunkSize);
         long enqueued = 0, quarantined = 0, lineNumber = 1;
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
@@ -55,7 +55,7 @@ public sealed class BackfillCommand(TextWriter output, TextWriter progress, Time
                 quarantined++;
             }
 
-            if (chunk.Count == ChunkSize)
+            if (chunk.Count == _chunkSize)
             {
                 enqueued += await spool.EnqueueManyAsync(chunk, cancellationToken);
                 chunk.Clear();

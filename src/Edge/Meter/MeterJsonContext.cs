@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace P1Telemetry.Edge.Meter;
@@ -17,5 +16,4 @@ public sealed record UserResponse(
 [JsonSerializable(typeof(AuthorizationMessage))]
 [JsonSerializable(typeof(UserRequest))]
 [JsonSerializable(typeof(UserResponse))]
-[JsonSerializable(typeof(JsonElement))]
 internal sealed partial class MeterJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using P1Telemetry.Edge.Configuration;
@@ -12,7 +13,7 @@ namespace P1Telemetry.Edge.Meter;
 /// </summary>
 public static class MeterWebSocket
 {
-    private static readonly byte[] SubscribeMessage = Encoding.UTF8.GetBytes("""{"type":"subscribe","data":"measurement"}""");
+    private static readonly byte[] _subscribeMessage = Encoding.UTF8.GetBytes("""{"type":"subscribe","data":"measurement"}""");
 
     /// <summary>
     /// Runs until the dongle closes the socket, an error occurs, nothing arrives within
@@ -66,7 +67,7 @@ public static class MeterWebSocket
                         await socket.SendAsync(auth, WebSocketMessageType.Text, true, cancellationToken);
                         break;
                     case "authorized":
-                        await socket.SendAsync(SubscribeMessage, WebSocketMessageType.Text, true, cancellationToken);
+                        await socket.SendAsync(_subscribeMessage, WebSocketMessageType.Text, true, cancellationToken);
                         break;
                     case "measurement" when data is not null:
                         received++;
@@ -131,7 +132,7 @@ public static class MeterWebSocket
             }
 
             byte[]? data = root.TryGetProperty("data", out var dataElement) && dataElement.ValueKind == JsonValueKind.Object
-                ? JsonSerializer.SerializeToUtf8Bytes(dataElement, MeterJsonContext.Default.JsonElement)
+                ? JsonMarshal.GetRawUtf8Value(dataElement).ToArray()
                 : null;
             return (type.GetString(), data);
         }

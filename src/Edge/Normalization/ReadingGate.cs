@@ -19,11 +19,11 @@ public readonly record struct GateDecision(GateVerdict Verdict, string? Reason);
 public sealed class ReadingGate(double maxPowerW)
 {
     // The register shows 3 decimals; anything smaller is rounding.
-    private const double RegisterResolutionKwh = 0.0015;
+    private const double _registerResolutionKwh = 0.0015;
 
     // A meter swap (or a register reset) is a permanent step; after this many refusals in a row the new
     // value becomes the reference instead of quarantining the meter forever.
-    private const int RebaseAfterRefusals = 30;
+    private const int _rebaseAfterRefusals = 30;
 
     private Sample? _last;
     private int _refusalsInARow;
@@ -47,16 +47,16 @@ public sealed class ReadingGate(double maxPowerW)
         var elapsed = (sample.Ts - _last.Ts).Duration();
         var maxStep = maxPowerW / 1000 * Math.Max(elapsed.TotalHours, 1.0 / 3600);
         string? reason = null;
-        if (step < -RegisterResolutionKwh)
+        if (step < -_registerResolutionKwh)
         {
             reason = $"import register stepped back from {_last.EnergyImportKwh} to {sample.EnergyImportKwh} kWh";
         }
-        else if (step > maxStep + RegisterResolutionKwh)
+        else if (step > maxStep + _registerResolutionKwh)
         {
             reason = $"import register jumped {step:0.###} kWh in {elapsed.TotalSeconds:0.#} s, more than MAX_POWER_W = {maxPowerW} W can explain ({maxStep:0.###} kWh)";
         }
 
-        if (reason is null || ++_refusalsInARow >= RebaseAfterRefusals)
+        if (reason is null || ++_refusalsInARow >= _rebaseAfterRefusals)
         {
             return Accept(sample);
         }

@@ -13,10 +13,10 @@ namespace P1Telemetry.Edge.Normalization;
 /// </summary>
 public static class SampleNormalizer
 {
-    private static readonly string[] V1ImportTariffs = ["total_power_import_t1_kwh", "total_power_import_t2_kwh", "total_power_import_t3_kwh", "total_power_import_t4_kwh"];
-    private static readonly string[] V1ExportTariffs = ["total_power_export_t1_kwh", "total_power_export_t2_kwh", "total_power_export_t3_kwh", "total_power_export_t4_kwh"];
-    private static readonly string[] V2ImportTariffs = ["energy_import_t1_kwh", "energy_import_t2_kwh", "energy_import_t3_kwh", "energy_import_t4_kwh"];
-    private static readonly string[] V2ExportTariffs = ["energy_export_t1_kwh", "energy_export_t2_kwh", "energy_export_t3_kwh", "energy_export_t4_kwh"];
+    private static readonly string[] _v1ImportTariffs = ["total_power_import_t1_kwh", "total_power_import_t2_kwh", "total_power_import_t3_kwh", "total_power_import_t4_kwh"];
+    private static readonly string[] _v1ExportTariffs = ["total_power_export_t1_kwh", "total_power_export_t2_kwh", "total_power_export_t3_kwh", "total_power_export_t4_kwh"];
+    private static readonly string[] _v2ImportTariffs = ["energy_import_t1_kwh", "energy_import_t2_kwh", "energy_import_t3_kwh", "energy_import_t4_kwh"];
+    private static readonly string[] _v2ExportTariffs = ["energy_export_t1_kwh", "energy_export_t2_kwh", "energy_export_t3_kwh", "energy_export_t4_kwh"];
 
     /// <param name="reading">The measurement and the edge clock at receipt.</param>
     /// <param name="deviceId">The device id to stamp ("" when not known yet; the uploader fills it in).</param>
@@ -53,8 +53,8 @@ public static class SampleNormalizer
     {
         var missing = new List<string>();
         var power = Number(root, "active_power_w");
-        var import = Number(root, "total_power_import_kwh") ?? SumOf(root, V1ImportTariffs);
-        var export = Number(root, "total_power_export_kwh") ?? SumOf(root, V1ExportTariffs);
+        var import = Number(root, "total_power_import_kwh") ?? SumOf(root, _v1ImportTariffs);
+        var export = Number(root, "total_power_export_kwh") ?? SumOf(root, _v1ExportTariffs);
         Require(power, "active_power_w", missing);
         Require(import, "total_power_import_kwh (or its tariffs)", missing);
         Require(export, "total_power_export_kwh (or its tariffs)", missing);
@@ -81,8 +81,8 @@ public static class SampleNormalizer
     {
         var missing = new List<string>();
         var power = Number(root, "power_w");
-        var import = Number(root, "energy_import_kwh") ?? SumOf(root, V2ImportTariffs);
-        var export = Number(root, "energy_export_kwh") ?? SumOf(root, V2ExportTariffs);
+        var import = Number(root, "energy_import_kwh") ?? SumOf(root, _v2ImportTariffs);
+        var export = Number(root, "energy_export_kwh") ?? SumOf(root, _v2ExportTariffs);
         Require(power, "power_w", missing);
         Require(import, "energy_import_kwh (or its tariffs)", missing);
         Require(export, "energy_export_kwh (or its tariffs)", missing);

@@ -19,7 +19,7 @@ public sealed record QuarantinedItem(long Id, string Reason, string Payload, Dat
 /// </summary>
 public sealed class SampleSpool : IDisposable
 {
-    private const string Schema = """
+    private const string _schema = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = FULL;
         PRAGMA busy_timeout = 5000;
@@ -72,14 +72,14 @@ public sealed class SampleSpool : IDisposable
         connection.Open();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = Schema;
+            command.CommandText = _schema;
             command.ExecuteNonQuery();
         }
 
         return new SampleSpool(connection, time) { Path = path };
     }
 
-    private const string EmptyDeviceIdPrefix = "{\"device_id\":\"\",";
+    private const string _emptyDeviceIdPrefix = "{\"device_id\":\"\",";
 
     /// <summary>
     /// The spooled form of a sample: its JSON without <c>device_id</c>, which the uploader adds when it sends
@@ -89,8 +89,8 @@ public sealed class SampleSpool : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sample);
         var json = JsonSerializer.Serialize(sample with { DeviceId = "" }, WireJsonContext.Default.Sample);
-        return json.StartsWith(EmptyDeviceIdPrefix, StringComparison.Ordinal)
-            ? "{" + json[EmptyDeviceIdPrefix.Length..]
+        return json.StartsWith(_emptyDeviceIdPrefix, StringComparison.Ordinal)
+            ? "{" + json[_emptyDeviceIdPrefix.Length..]
             : throw new InvalidOperationException("Sample JSON no longer starts with device_id: " + json);
     }
 

@@ -35,6 +35,9 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
 {
     public int BatchSize { get; private set; } = maxBatchSize;
 
+    /// <summary>At start: check a configured <c>DEVICE_ID</c> against the server, or learn it, before any upload.</summary>
+    public Task<string?> ResolveDeviceIdAsync(CancellationToken cancellationToken) => identity.ResolveAsync(cancellationToken);
+
     public async Task<UploadStep> UploadNextAsync(CancellationToken cancellationToken)
     {
         var batch = await spool.PeekAsync(BatchSize, cancellationToken);

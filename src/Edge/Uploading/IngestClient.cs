@@ -30,7 +30,7 @@ public sealed record IngestResult(IngestStatus Status, int? HttpStatus, string D
 /// </summary>
 public sealed class IngestClient : IDisposable
 {
-    private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
+    private static readonly MediaTypeHeaderValue _jsonType = new("application/json") { CharSet = "utf-8" };
     private readonly HttpClient _http;
     private readonly Uri _ingestUri;
     private readonly Uri _meUri;
@@ -126,7 +126,7 @@ public sealed class IngestClient : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Post, _ingestUri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
         var content = new ByteArrayContent(gzippedBody);
-        content.Headers.ContentType = JsonType;
+        content.Headers.ContentType = _jsonType;
         content.Headers.ContentEncoding.Add("gzip");
         request.Content = content;
         return await SendAsync(request, cancellationToken);

@@ -41,6 +41,15 @@ public sealed class UploaderService(BatchUploader uploader, SampleSpool spool, H
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await uploader.ResolveDeviceIdAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan delay;
