@@ -87,18 +87,18 @@ foreach (var backend in options.Backends)
             var service = fresh.GetRequiredService<CapacityService>();
             JsonSerializer.SerializeToUtf8Bytes(await service.GetMonthAsync(Device, lastMonth, CancellationToken.None));
         });
-        table.Add(backend, "capacity/month, cold (12 months from quarter_hours)", cold.P50, cold.P95, cold.Runs);
+        table.Add(backend, "capacity/month, cold (12 months read from quarter_hours)", cold.P50, cold.P95, cold.Runs);
         var computed = await Measure.LatencyAsync(options.Iterations, async () =>
             JsonSerializer.SerializeToUtf8Bytes(await capacity.GetMonthAsync(Device, lastMonth, CancellationToken.None)));
         var size = JsonSerializer.SerializeToUtf8Bytes(await capacity.GetMonthAsync(Device, lastMonth, CancellationToken.None)).Length;
-        table.Add(backend, "capacity/month, computed (month's quarter_hours + cached digests)", computed.P50, computed.P95, computed.Runs,
+        table.Add(backend, "capacity/month, computed (cached settled rows + digests; no response cache)", computed.P50, computed.P95, computed.Runs,
             string.Create(CultureInfo.InvariantCulture, $"response {size / 1024.0:N0} KiB ({calendar.Month(lastMonth).Quarters} quarters)"));
         var cached = await Measure.LatencyAsync(options.Iterations, () => capacity.GetMonthJsonAsync(Device, lastMonth, CancellationToken.None));
         table.Add(backend, "capacity/month, settled month from the cache", cached.P50, cached.P95, cached.Runs);
 
         var range = calendar.Month(lastMonth);
         var rows = await Measure.LatencyAsync(options.Iterations, () => store.GetQuarterHoursAsync(Device, range.Start, range.End, CancellationToken.None));
-        table.Add(backend, "  of which: the month's quarter_hours rows (store)", rows.P50, rows.P95, rows.Runs);
+        table.Add(backend, "  for reference: the month's quarter_hours rows from the store", rows.P50, rows.P95, rows.Runs);
         var lastReading = end.AddSeconds(-1);
         var one = await Measure.LatencyAsync(options.Iterations, async () =>
         {
@@ -107,7 +107,7 @@ foreach (var backend in options.Backends)
                 _ = sample;
             }
         });
-        table.Add(backend, "  of which: the month's last reading (store)", one.P50, one.P95, one.Runs);
+        table.Add(backend, "  for reference: the month's last reading from the store", one.P50, one.P95, one.Runs);
         var raw = await Measure.LatencyAsync(Math.Min(options.Iterations, 5), () => RawMonthlyPeakAsync(provider, backend, range));
         var rawPeak = await RawMonthlyPeakAsync(provider, backend, range);
         var ourPeak = (await capacity.GetMonthAsync(Device, lastMonth, CancellationToken.None)).MonthlyPeakW;
