@@ -87,18 +87,18 @@ foreach (var backend in options.Backends)
             var service = fresh.GetRequiredService<CapacityService>();
             JsonSerializer.SerializeToUtf8Bytes(await service.GetMonthAsync(Device, lastMonth, CancellationToken.None));
         });
-        table.Add(backend, "capacity/month, cold (12 months from quarter_hours)", cold.P50, cold.P95, cold.Runs);
+        table.Add(backend, "capacity/month, cold (12 months read from quarter_hours)", cold);
         var computed = await Measure.LatencyAsync(options.Iterations, async () =>
             JsonSerializer.SerializeToUtf8Bytes(await capacity.GetMonthAsync(Device, lastMonth, CancellationToken.None)));
         var size = JsonSerializer.SerializeToUtf8Bytes(await capacity.GetMonthAsync(Device, lastMonth, CancellationToken.None)).Length;
-        table.Add(backend, "capacity/month, computed (month's quarter_hours + cached digests)", computed.P50, computed.P95, computed.Runs,
+        table.Add(backend, "capacity/month, computed (cached settled rows + digests; no response cache)", computed,
             string.Create(CultureInfo.InvariantCulture, $"response {size / 1024.0:N0} KiB ({calendar.Month(lastMonth).Quarters} quarters)"));
         var cached = await Measure.LatencyAsync(options.Iterations, () => capacity.GetMonthJsonAsync(Device, lastMonth, CancellationToken.None));
-        table.Add(backend, "capacity/month, settled month from the cache", cached.P50, cached.P95, cached.Runs);
+        table.Add(backend, "capacity/month, settled month from the cache", cached);
 
         var range = calendar.Month(lastMonth);
         var rows = await Measure.LatencyAsync(options.Iterations, () => store.GetQuarterHoursAsync(Device, range.Start, range.End, CancellationToken.None));
-        table.Add(backend, "  of which: the month's quarter_hours rows (store)", rows.P50, rows.P95, rows.Runs);
+        table.Add(backend, "  for reference: the month's quarter_hours rows from the store", rows);
         var lastReading = end.AddSeconds(-1);
         var one = await Measure.LatencyAsync(options.Iterations, async () =>
         {
@@ -107,21 +107,21 @@ foreach (var backend in options.Backends)
                 _ = sample;
             }
         });
-        table.Add(backend, "  of which: the month's last reading (store)", one.P50, one.P95, one.Runs);
+        table.Add(backend, "  for reference: the month's last reading from the store", one);
         var raw = await Measure.LatencyAsync(Math.Min(options.Iterations, 5), () => RawMonthlyPeakAsync(provider, backend, range));
         var rawPeak = await RawMonthlyPeakAsync(provider, backend, range);
         var ourPeak = (await capacity.GetMonthAsync(Device, lastMonth, CancellationToken.None)).MonthlyPeakW;
-        table.Add(backend, "monthly peak aggregated from raw samples", raw.P50, raw.P95, raw.Runs,
+        table.Add(backend, "monthly peak aggregated from raw samples", raw,
             string.Create(CultureInfo.InvariantCulture, $"raw: {rawPeak:N1} W (mean import power), ours: {ourPeak:N1} W (register)"));
 
         // series frame=year (month buckets) for the year that is still running.
         var series = provider.GetRequiredService<SeriesService>();
         var yearQuery = new SeriesQuery(SeriesFrame.Year, new DateOnly(2026, 6, 1), SeriesBucketSize.Month);
         var year = await Measure.LatencyAsync(options.Iterations, () => series.GetJsonAsync(Device, yearQuery, CancellationToken.None));
-        table.Add(backend, "series frame=year bucket=month", year.P50, year.P95, year.Runs);
+        table.Add(backend, "series frame=year bucket=month", year);
         var dayQuery = new SeriesQuery(SeriesFrame.Year, new DateOnly(2026, 6, 1), SeriesBucketSize.Day);
         var days = await Measure.LatencyAsync(Math.Min(options.Iterations, 20), () => series.GetJsonAsync(Device, dayQuery, CancellationToken.None));
-        table.Add(backend, "series frame=year bucket=day (all quarter_hours of the year)", days.P50, days.P95, days.Runs);
+        table.Add(backend, "series frame=year bucket=day (all quarter_hours of the year)", days);
 
         // export of everything, raw, as CSV and JSON, into a sink.
         var writer = provider.GetRequiredService<ExportWriter>();
@@ -207,12 +207,15 @@ static async Task<string> ExportAsync(ExportWriter writer, ExportQuery query)
     });
     var counter = new CountingStream();
     var pipe = PipeWriter.Create(counter);
+    var cpuBefore = process.TotalProcessorTime;
     var watch = Stopwatch.StartNew();
     var rows = await writer.WriteAsync("bench-meter", query, pipe, CancellationToken.None);
     await pipe.CompleteAsync();
     var elapsed = watch.Elapsed.TotalSeconds;
+    process.Refresh();
+    var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
     await stop.CancelAsync();
     await sampler;
     return string.Create(CultureInfo.InvariantCulture,
-        $"{rows:N0} rows, {counter.Length / 1048576.0:N0} MiB in {elapsed:N1} s = {rows / elapsed:N0} rows/s; RSS {before / 1048576.0:N0} MiB before, max {peak / 1048576.0:N0} MiB during");
+        $"{rows:N0} rows, {counter.Length / 1048576.0:N0} MiB in {elapsed:N1} s = {rows / elapsed:N0} rows/s ({rows / cpu:N0} per CPU-second of this process); RSS {before / 1048576.0:N0} MiB before, max {peak / 1048576.0:N0} MiB during");
 }

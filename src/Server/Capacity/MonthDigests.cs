@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Server.ReadCache;
@@ -16,10 +17,33 @@ public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, 
         var evaluated = new TimeRange(range.Start, range.End < inProgress ? range.End : Max(inProgress, range.Start));
 
         // One slot on either side holds the readings the boundary registers are interpolated with.
-        var rows = await store.GetQuarterHoursAsync(
-            deviceId, range.Start - QuarterHour.Length, range.End + QuarterHour.Length, cancellationToken);
-        var slots = rows.ToSlots();
+        var slots = await SlotsAsync(deviceId, range.Start - QuarterHour.Length, range.End + QuarterHour.Length, cancellationToken);
         return new MonthAnalysis(month, range, evaluated, QuarterValues.Compute(slots, evaluated), slots);
+    }
+
+    /// <summary>
+    /// The rollup rows in [from, to): the settled part (before today) from the cache when it was read before,
+    /// only the rest from the database. A running month thus costs today's rows, not the whole month's.
+    /// </summary>
+    private async Task<List<QuarterSlot>> SlotsAsync(string deviceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var settled = history.SettledBefore();
+        if (settled <= from)
+        {
+            return (await store.GetQuarterHoursAsync(deviceId, from, to, cancellationToken)).ToSlots();
+        }
+
+        var split = settled < to ? settled : to;
+        var key = string.Create(CultureInfo.InvariantCulture, $"slots:{from.UtcTicks}:{split.UtcTicks}");
+        var cached = await history.GetOrCreateAsync(deviceId, key, split, async ct =>
+            SlotCodec.Encode((await store.GetQuarterHoursAsync(deviceId, from, split, ct)).ToSlots()), cancellationToken);
+        var slots = SlotCodec.Decode(cached);
+        if (split < to)
+        {
+            slots.AddRange((await store.GetQuarterHoursAsync(deviceId, split, to, cancellationToken)).ToSlots());
+        }
+
+        return slots;
     }
 
     /// <summary>The digest of <paramref name="month"/>, from the cache when the month is settled.</summary>

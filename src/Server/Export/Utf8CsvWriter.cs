@@ -7,80 +7,89 @@ namespace P1Telemetry.Server.Export;
 /// <summary>
 /// Writes CSV straight into a buffer writer as UTF-8, without intermediate strings: numbers in the invariant
 /// culture (shortest round-trip form), instants as RFC 3339 UTC with <c>Z</c>, absent values as empty cells.
-/// Only fields that never need quoting are written (numbers, instants, device ids).
+/// Only fields that never need quoting are written (numbers, instants, device ids). Each row is formatted into
+/// one span taken from the output, which keeps the per-field cost to the formatting itself.
 /// </summary>
 internal sealed class Utf8CsvWriter(IBufferWriter<byte> output)
 {
-    private const int MaxFieldBytes = 64;
-    private bool _rowStarted;
+    private const int MaxRowBytes = 1024;
+    private Memory<byte> _row;
+    private int _position = -1;
 
     public void Header(string header)
     {
-        Raw(Encoding.ASCII.GetBytes(header));
-        EndRow();
+        var bytes = Encoding.ASCII.GetBytes(header);
+        bytes.CopyTo(output.GetSpan(bytes.Length));
+        output.Advance(bytes.Length);
+        Newline();
     }
 
     public void Field(string value)
     {
-        Separator();
-        Raw(Encoding.UTF8.GetBytes(value));
+        var span = Next();
+        _position += Encoding.UTF8.GetBytes(value, span);
     }
 
     public void Field(long? value)
     {
-        Separator();
+        var span = Next();
         if (value is { } v)
         {
-            var span = output.GetSpan(MaxFieldBytes);
             v.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
-            output.Advance(written);
+            _position += written;
         }
     }
 
     public void Field(double? value)
     {
-        Separator();
+        var span = Next();
         if (value is { } v)
         {
-            var span = output.GetSpan(MaxFieldBytes);
             v.TryFormat(span, out var written, default, CultureInfo.InvariantCulture);
-            output.Advance(written);
+            _position += written;
         }
     }
 
     public void Field(DateTimeOffset? value)
     {
-        Separator();
+        var span = Next();
         if (value is { } v)
         {
-            var span = output.GetSpan(MaxFieldBytes);
             // "O" of a UTC DateTime is RFC 3339 with seven fractional digits and Z, and has a fast path.
             v.UtcDateTime.TryFormat(span, out var written, "O", CultureInfo.InvariantCulture);
-            output.Advance(written);
+            _position += written;
         }
     }
 
     public void EndRow()
     {
-        output.GetSpan(1)[0] = (byte)'\n';
-        output.Advance(1);
-        _rowStarted = false;
+        if (_position >= 0)
+        {
+            _row.Span[_position++] = (byte)'\n';
+            output.Advance(_position);
+            _position = -1;
+        }
     }
 
-    private void Separator()
+    /// <summary>The free part of the row buffer, after a separator unless this is the row's first field.</summary>
+    private Span<byte> Next()
     {
-        if (_rowStarted)
+        if (_position < 0)
         {
-            output.GetSpan(1)[0] = (byte)',';
-            output.Advance(1);
+            _row = output.GetMemory(MaxRowBytes);
+            _position = 0;
+        }
+        else
+        {
+            _row.Span[_position++] = (byte)',';
         }
 
-        _rowStarted = true;
+        return _row.Span[_position..];
     }
 
-    private void Raw(byte[] bytes)
+    private void Newline()
     {
-        bytes.CopyTo(output.GetSpan(bytes.Length));
-        output.Advance(bytes.Length);
+        output.GetSpan(1)[0] = (byte)'\n';
+        output.Advance(1);
     }
 }

@@ -12,8 +12,6 @@ namespace P1Telemetry.Server.Ingest;
 
 public static class IngestEndpoints
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
-
     /// <summary><c>POST /v1/ingest</c>: a wrapped batch of one device's samples, stored idempotently.</summary>
     public static RouteGroupBuilder MapIngest(this RouteGroupBuilder group)
     {
@@ -60,10 +58,11 @@ public static class IngestEndpoints
             return Reject(logger, caller, TypedResults.Problem(statusCode: body.Status, title: body.Title, detail: body.Detail));
         }
 
-        JsonDocument document;
+        IngestBatch batch;
         try
         {
-            document = JsonDocument.Parse(body.Body, DocumentOptions);
+            batch = new IngestBatchReader(caller, limits.MaxBatchSamples, timeProvider.GetUtcNow(), TimeSpan.FromSeconds(limits.MaxClockSkewSeconds))
+                .Read(body.Body.Span);
         }
         catch (JsonException ex)
         {
@@ -71,24 +70,23 @@ public static class IngestEndpoints
                 title: "Malformed JSON", detail: $"The body is not valid JSON: {ex.Message}"));
         }
 
-        using (document)
+        if (batch.Samples is null)
         {
-            var batch = ReadBatch(document.RootElement, caller, limits, timeProvider.GetUtcNow());
-            if (batch.Problem is not null)
-            {
-                return Reject(logger, caller, batch.Problem);
-            }
-
-            var result = await store.AppendAsync(caller, batch.Samples!, cancellationToken);
-            if (result.Inserted > 0)
-            {
-                await latest.RefreshAsync(caller, cancellationToken);
-                await history.OnIngestedAsync(caller, batch.Samples!, cancellationToken);
-            }
-
-            Log.Ingested(logger, caller, result.Inserted, result.Duplicates);
-            return TypedResults.Ok(new IngestResponse(result.Inserted, result.Duplicates));
+            return Reject(logger, caller, batch.Status == StatusCodes.Status403Forbidden
+                ? TypedResults.Problem(statusCode: batch.Status, title: "Forbidden", detail: batch.Detail)
+                : TypedResults.Problem(statusCode: batch.Status, title: "Invalid samples", detail: batch.Detail,
+                    extensions: new Dictionary<string, object?> { ["errors"] = batch.Errors }));
         }
+
+        var result = await store.AppendAsync(caller, batch.Samples, cancellationToken);
+        if (result.Inserted > 0)
+        {
+            await latest.RefreshAsync(caller, cancellationToken);
+            await history.OnIngestedAsync(caller, batch.Samples, cancellationToken);
+        }
+
+        Log.Ingested(logger, caller, result.Inserted, result.Duplicates);
+        return TypedResults.Ok(new IngestResponse(result.Inserted, result.Duplicates));
     }
 
     private static ProblemHttpResult? CheckMediaType(HttpRequest request)
@@ -112,88 +110,9 @@ public static class IngestEndpoints
         return null;
     }
 
-    private static BatchReadResult ReadBatch(JsonElement root, string caller, IngestOptions limits, DateTimeOffset now)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return BatchReadResult.Fail(Unprocessable("The body must be a JSON object {\"samples\": [...]}, not a bare value or array.", []));
-        }
-
-        if (!root.TryGetProperty("samples"u8, out var samples) || samples.ValueKind != JsonValueKind.Array)
-        {
-            return BatchReadResult.Fail(Unprocessable("The body must carry a 'samples' array.", []));
-        }
-
-        var count = samples.GetArrayLength();
-        if (count == 0)
-        {
-            return BatchReadResult.Fail(Unprocessable("The batch is empty: 'samples' holds no sample.", []));
-        }
-
-        if (count > limits.MaxBatchSamples)
-        {
-            return BatchReadResult.Fail(Unprocessable(
-                $"The batch holds {count} samples; at most {limits.MaxBatchSamples} (MAX_BATCH_SAMPLES) are accepted per request.", []));
-        }
-
-        // Another device's data is refused as a whole, before looking at anything else; a malformed id is a 422.
-        var index = 0;
-        foreach (var element in samples.EnumerateArray())
-        {
-            if (element.ValueKind == JsonValueKind.Object
-                && element.TryGetProperty("device_id"u8, out var deviceId)
-                && deviceId.ValueKind == JsonValueKind.String
-                && !deviceId.ValueEquals(caller)
-                && DeviceIdFormat.IsValid(deviceId.GetString()))
-            {
-                return BatchReadResult.Fail(TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
-                    detail: $"Sample {index} carries device_id '{Truncate(deviceId.GetString()!)}' but the token belongs to device '{caller}'."));
-            }
-
-            index++;
-        }
-
-        var parser = new SampleParser(now, TimeSpan.FromSeconds(limits.MaxClockSkewSeconds));
-        var errors = new List<SampleError>();
-        var parsed = new Sample[count];
-        index = 0;
-        foreach (var element in samples.EnumerateArray())
-        {
-            var sample = parser.Parse(element, index, errors);
-            if (sample is not null)
-            {
-                parsed[index] = sample;
-            }
-
-            index++;
-        }
-
-        if (errors.Count > 0)
-        {
-            var badSamples = errors.Select(e => e.Index).Distinct().Count();
-            return BatchReadResult.Fail(Unprocessable($"{badSamples} of {count} samples are invalid; nothing was stored.", errors));
-        }
-
-        return new BatchReadResult(parsed, null);
-    }
-
-    private static ProblemHttpResult Unprocessable(string detail, List<SampleError> errors) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status422UnprocessableEntity,
-            title: "Invalid samples",
-            detail: detail,
-            extensions: new Dictionary<string, object?> { ["errors"] = errors });
-
     private static ProblemHttpResult Reject(ILogger logger, string caller, ProblemHttpResult problem)
     {
         Log.IngestRejected(logger, caller, problem.StatusCode, problem.ProblemDetails.Title ?? string.Empty);
         return problem;
-    }
-
-    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "...";
-
-    private sealed record BatchReadResult(Sample[]? Samples, ProblemHttpResult? Problem)
-    {
-        public static BatchReadResult Fail(ProblemHttpResult problem) => new(null, problem);
     }
 }

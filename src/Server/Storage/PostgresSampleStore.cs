@@ -6,9 +6,10 @@ using P1Telemetry.Contracts.Wire;
 namespace P1Telemetry.Server.Storage;
 
 /// <summary>
-/// PostgreSQL (optionally TimescaleDB) storage. One statement inserts the new raw rows and folds exactly those
-/// rows into <c>quarter_hours</c>, so the rollup is never stale and is exact under retries, duplicates,
-/// out-of-order batches and concurrent ingests of the same device.
+/// PostgreSQL (optionally TimescaleDB) storage. In one transaction, <c>INSERT ... ON CONFLICT DO NOTHING
+/// RETURNING ts</c> stores the raw rows and names those that were new, and exactly those are folded into
+/// <c>quarter_hours</c> by an additive upsert, so the rollup is never stale and is exact under retries,
+/// duplicates, out-of-order batches and concurrent ingests of the same device.
 /// </summary>
 public sealed class PostgresSampleStore(NpgsqlDataSource dataSource) : ISampleStore
 {
@@ -35,81 +36,46 @@ public sealed class PostgresSampleStore(NpgsqlDataSource dataSource) : ISampleSt
             }
             catch (PostgresException ex) when (attempt < MaxAttempts && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
             {
-                // The statement rolled back as a whole; running it again is safe.
+                // The transaction rolled back as a whole; running it again is safe.
             }
         }
     }
 
     private async Task<int> InsertAsync(string deviceId, Sample[] samples, CancellationToken cancellationToken)
     {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = await InsertSamplesAsync(connection, transaction, deviceId, samples, cancellationToken);
+
+        // RETURNING names exactly the rows that were new; only those feed the rollup.
+        var rollup = new QuarterHourAccumulator(deviceId);
+        foreach (var sample in samples)
+        {
+            if (inserted.Contains(sample.Ts.UtcTicks))
+            {
+                rollup.Add(sample);
+            }
+        }
+
+        await UpsertQuarterHoursAsync(connection, transaction, deviceId, rollup.Rows.ToList(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return inserted.Count;
+    }
+
+    private static async Task<HashSet<long>> InsertSamplesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string deviceId, Sample[] samples, CancellationToken cancellationToken)
+    {
         const string sql = """
-            WITH input AS (
-                SELECT *
-                FROM unnest($2::timestamptz[], $3::integer[], $4::integer[], $5::double precision[],
-                            $6::double precision[], $7::integer[], $8::integer[], $9::timestamptz[],
-                            $10::integer[], $11::integer[], $12::integer[], $13::double precision[],
-                            $14::timestamptz[])
-                     AS i(ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh, average_power_15m_w,
-                          monthly_power_peak_w, monthly_power_peak_ts, power_l1_w, power_l2_w, power_l3_w,
-                          gas_m3, gas_ts)
-            ),
-            inserted AS (
-                INSERT INTO samples (device_id, ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh,
-                                     average_power_15m_w, monthly_power_peak_w, monthly_power_peak_ts,
-                                     power_l1_w, power_l2_w, power_l3_w, gas_m3, gas_ts)
-                SELECT $1, ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh,
-                       average_power_15m_w, monthly_power_peak_w, monthly_power_peak_ts,
-                       power_l1_w, power_l2_w, power_l3_w, gas_m3, gas_ts
-                FROM input
-                ON CONFLICT (device_id, ts) DO NOTHING
-                RETURNING ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh
-            ),
-            slots AS (
-                SELECT date_bin('15 minutes', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS start,
-                       count(*) AS sample_count,
-                       sum(import_power_w) AS import_power_sum_w,
-                       max(import_power_w) AS import_power_max_w,
-                       sum(power_w) AS power_sum_w,
-                       min(power_w) AS power_min_w,
-                       max(power_w) AS power_max_w,
-                       min(ts) AS first_ts,
-                       (array_agg(energy_import_kwh ORDER BY ts))[1] AS first_import_kwh,
-                       (array_agg(energy_export_kwh ORDER BY ts))[1] AS first_export_kwh,
-                       max(ts) AS last_ts,
-                       (array_agg(energy_import_kwh ORDER BY ts DESC))[1] AS last_import_kwh,
-                       (array_agg(energy_export_kwh ORDER BY ts DESC))[1] AS last_export_kwh
-                FROM inserted
-                GROUP BY 1
-            ),
-            rolled_up AS (
-                INSERT INTO quarter_hours AS q (device_id, start, sample_count, import_power_sum_w, import_power_max_w,
-                                                power_sum_w, power_min_w, power_max_w, first_ts, first_import_kwh,
-                                                first_export_kwh, last_ts, last_import_kwh, last_export_kwh)
-                SELECT $1, start, sample_count, import_power_sum_w, import_power_max_w, power_sum_w, power_min_w,
-                       power_max_w, first_ts, first_import_kwh, first_export_kwh, last_ts, last_import_kwh,
-                       last_export_kwh
-                FROM slots
-                ORDER BY start
-                ON CONFLICT (device_id, start) DO UPDATE SET
-                    sample_count = q.sample_count + excluded.sample_count,
-                    import_power_sum_w = q.import_power_sum_w + excluded.import_power_sum_w,
-                    import_power_max_w = greatest(q.import_power_max_w, excluded.import_power_max_w),
-                    power_sum_w = q.power_sum_w + excluded.power_sum_w,
-                    power_min_w = least(q.power_min_w, excluded.power_min_w),
-                    power_max_w = greatest(q.power_max_w, excluded.power_max_w),
-                    first_ts = least(q.first_ts, excluded.first_ts),
-                    first_import_kwh = CASE WHEN excluded.first_ts < q.first_ts
-                                            THEN excluded.first_import_kwh ELSE q.first_import_kwh END,
-                    first_export_kwh = CASE WHEN excluded.first_ts < q.first_ts
-                                            THEN excluded.first_export_kwh ELSE q.first_export_kwh END,
-                    last_ts = greatest(q.last_ts, excluded.last_ts),
-                    last_import_kwh = CASE WHEN excluded.last_ts > q.last_ts
-                                           THEN excluded.last_import_kwh ELSE q.last_import_kwh END,
-                    last_export_kwh = CASE WHEN excluded.last_ts > q.last_ts
-                                           THEN excluded.last_export_kwh ELSE q.last_export_kwh END
-                RETURNING 1
-            )
-            SELECT count(*)::integer FROM inserted
+            INSERT INTO samples (device_id, ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh,
+                                 average_power_15m_w, monthly_power_peak_w, monthly_power_peak_ts,
+                                 power_l1_w, power_l2_w, power_l3_w, gas_m3, gas_ts)
+            SELECT $1, *
+            FROM unnest($2::timestamptz[], $3::integer[], $4::integer[], $5::double precision[],
+                        $6::double precision[], $7::integer[], $8::integer[], $9::timestamptz[],
+                        $10::integer[], $11::integer[], $12::integer[], $13::double precision[],
+                        $14::timestamptz[])
+            ON CONFLICT (device_id, ts) DO NOTHING
+            RETURNING ts
             """;
 
         var n = samples.Length;
@@ -144,7 +110,7 @@ public sealed class PostgresSampleStore(NpgsqlDataSource dataSource) : ISampleSt
             gasTs[i] = s.GasTs;
         }
 
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = ts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = power, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
@@ -159,9 +125,75 @@ public sealed class PostgresSampleStore(NpgsqlDataSource dataSource) : ISampleSt
         command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = l3, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter<double?[]> { TypedValue = gas, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?[]> { TypedValue = gasTs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        var result = await command.ExecuteScalarAsync(cancellationToken);
-        return (int)result!;
+
+        var inserted = new HashSet<long>(n);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inserted.Add(reader.GetFieldValue<DateTimeOffset>(0).UtcTicks);
+        }
+
+        return inserted;
     }
+
+    private static async Task UpsertQuarterHoursAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string deviceId, List<QuarterHourRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        // Adds counts and sums and widens min/max/first/last, so concurrent appends to the same slot compose
+        // exactly: the conflicting row is locked and the update applies to its latest committed version.
+        const string sql = """
+            INSERT INTO quarter_hours AS q (device_id, start, sample_count, import_power_sum_w, import_power_max_w,
+                                            power_sum_w, power_min_w, power_max_w, first_ts, first_import_kwh,
+                                            first_export_kwh, last_ts, last_import_kwh, last_export_kwh)
+            SELECT $1, *
+            FROM unnest($2::timestamptz[], $3::bigint[], $4::bigint[], $5::integer[], $6::bigint[], $7::integer[],
+                        $8::integer[], $9::timestamptz[], $10::double precision[], $11::double precision[],
+                        $12::timestamptz[], $13::double precision[], $14::double precision[])
+            ON CONFLICT (device_id, start) DO UPDATE SET
+                sample_count = q.sample_count + excluded.sample_count,
+                import_power_sum_w = q.import_power_sum_w + excluded.import_power_sum_w,
+                import_power_max_w = greatest(q.import_power_max_w, excluded.import_power_max_w),
+                power_sum_w = q.power_sum_w + excluded.power_sum_w,
+                power_min_w = least(q.power_min_w, excluded.power_min_w),
+                power_max_w = greatest(q.power_max_w, excluded.power_max_w),
+                first_ts = least(q.first_ts, excluded.first_ts),
+                first_import_kwh = CASE WHEN excluded.first_ts < q.first_ts
+                                        THEN excluded.first_import_kwh ELSE q.first_import_kwh END,
+                first_export_kwh = CASE WHEN excluded.first_ts < q.first_ts
+                                        THEN excluded.first_export_kwh ELSE q.first_export_kwh END,
+                last_ts = greatest(q.last_ts, excluded.last_ts),
+                last_import_kwh = CASE WHEN excluded.last_ts > q.last_ts
+                                       THEN excluded.last_import_kwh ELSE q.last_import_kwh END,
+                last_export_kwh = CASE WHEN excluded.last_ts > q.last_ts
+                                       THEN excluded.last_export_kwh ELSE q.last_export_kwh END
+            """;
+
+        // Rows come ordered by start, so concurrent appends lock shared slots in the same order.
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId, NpgsqlDbType = NpgsqlDbType.Text });
+        AddArray(command, rows, r => r.Start, NpgsqlDbType.TimestampTz);
+        AddArray(command, rows, r => r.SampleCount, NpgsqlDbType.Bigint);
+        AddArray(command, rows, r => r.ImportPowerSumW, NpgsqlDbType.Bigint);
+        AddArray(command, rows, r => r.ImportPowerMaxW, NpgsqlDbType.Integer);
+        AddArray(command, rows, r => r.PowerSumW, NpgsqlDbType.Bigint);
+        AddArray(command, rows, r => r.PowerMinW, NpgsqlDbType.Integer);
+        AddArray(command, rows, r => r.PowerMaxW, NpgsqlDbType.Integer);
+        AddArray(command, rows, r => r.FirstTs, NpgsqlDbType.TimestampTz);
+        AddArray(command, rows, r => r.FirstImportKwh, NpgsqlDbType.Double);
+        AddArray(command, rows, r => r.FirstExportKwh, NpgsqlDbType.Double);
+        AddArray(command, rows, r => r.LastTs, NpgsqlDbType.TimestampTz);
+        AddArray(command, rows, r => r.LastImportKwh, NpgsqlDbType.Double);
+        AddArray(command, rows, r => r.LastExportKwh, NpgsqlDbType.Double);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddArray<T>(NpgsqlCommand command, List<QuarterHourRow> rows, Func<QuarterHourRow, T> field, NpgsqlDbType type) =>
+        command.Parameters.Add(new NpgsqlParameter<T[]> { TypedValue = [.. rows.Select(field)], NpgsqlDbType = NpgsqlDbType.Array | type });
 
     public async Task<Sample?> GetLatestAsync(string deviceId, CancellationToken cancellationToken)
     {

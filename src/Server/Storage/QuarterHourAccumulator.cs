@@ -7,15 +7,31 @@ namespace P1Telemetry.Server.Storage;
 internal sealed class QuarterHourAccumulator(string deviceId)
 {
     private readonly SortedDictionary<DateTimeOffset, QuarterHourRow> _slots = [];
+    private QuarterHourRow? _current;
 
-    public IEnumerable<QuarterHourRow> Rows => _slots.Values;
+    public IEnumerable<QuarterHourRow> Rows
+    {
+        get
+        {
+            Flush();
+            return _slots.Values;
+        }
+    }
 
     public void Add(Sample sample)
     {
         var start = QuarterHour.StartOf(sample.Ts);
-        if (!_slots.TryGetValue(start, out var row))
+
+        // Samples mostly arrive in order: the slot being filled stays out of the dictionary until it changes.
+        if (_current is not null && _current.Start != start)
         {
-            _slots[start] = new QuarterHourRow(
+            Flush();
+        }
+
+        var row = _current;
+        if (row is null && !_slots.Remove(start, out row))
+        {
+            _current = new QuarterHourRow(
                 deviceId, start, 1, sample.ImportPowerW, sample.ImportPowerW, sample.PowerW, sample.PowerW, sample.PowerW,
                 sample.Ts, sample.EnergyImportKwh, sample.EnergyExportKwh, sample.Ts, sample.EnergyImportKwh, sample.EnergyExportKwh);
             return;
@@ -23,7 +39,7 @@ internal sealed class QuarterHourAccumulator(string deviceId)
 
         var earlier = sample.Ts < row.FirstTs;
         var later = sample.Ts > row.LastTs;
-        _slots[start] = row with
+        _current = row with
         {
             SampleCount = row.SampleCount + 1,
             ImportPowerSumW = row.ImportPowerSumW + sample.ImportPowerW,
@@ -38,5 +54,14 @@ internal sealed class QuarterHourAccumulator(string deviceId)
             LastImportKwh = later ? sample.EnergyImportKwh : row.LastImportKwh,
             LastExportKwh = later ? sample.EnergyExportKwh : row.LastExportKwh,
         };
+    }
+
+    private void Flush()
+    {
+        if (_current is not null)
+        {
+            _slots[_current.Start] = _current;
+            _current = null;
+        }
     }
 }

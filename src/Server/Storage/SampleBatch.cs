@@ -16,7 +16,7 @@ internal static class SampleBatch
                 throw new ArgumentException($"Sample {i} belongs to another device than {deviceId}.", nameof(samples));
             }
 
-            prepared[i] = sample with
+            prepared[i] = IsTruncated(sample) ? sample : sample with
             {
                 Ts = StorageTime.Truncate(sample.Ts),
                 MonthlyPowerPeakTs = sample.MonthlyPowerPeakTs is { } peakTs ? StorageTime.Truncate(peakTs) : null,
@@ -24,7 +24,39 @@ internal static class SampleBatch
             };
         }
 
-        // Stable, so that among equal timestamps the first one sent is the one kept.
-        return [.. prepared.OrderBy(s => s.Ts)];
+        // Stable sort, then only the first sample of each timestamp is kept: the one sent first wins, as it
+        // does across batches, and the database never sees the same key twice in one statement.
+        var ordered = IsOrdered(prepared) ? prepared : prepared.OrderBy(s => s.Ts).ToArray();
+        var unique = new List<Sample>(ordered.Length);
+        foreach (var sample in ordered)
+        {
+            if (unique.Count == 0 || unique[^1].Ts != sample.Ts)
+            {
+                unique.Add(sample);
+            }
+        }
+
+        return unique.Count == ordered.Length ? ordered : [.. unique];
     }
+
+    private static bool IsOrdered(Sample[] samples)
+    {
+        for (var i = 1; i < samples.Length; i++)
+        {
+            if (samples[i].Ts < samples[i - 1].Ts)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsTruncated(Sample sample) =>
+        IsStorable(sample.Ts)
+        && (sample.MonthlyPowerPeakTs is not { } peak || IsStorable(peak))
+        && (sample.GasTs is not { } gas || IsStorable(gas));
+
+    private static bool IsStorable(DateTimeOffset instant) =>
+        instant.Offset == TimeSpan.Zero && instant.UtcTicks % TimeSpan.TicksPerMicrosecond == 0;
 }

@@ -8,38 +8,49 @@ using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Server.Tests.Api;
 
-/// <summary>Outages of the real dependencies: the database is required, the cache is not.</summary>
-public sealed class HealthTests : IAsyncLifetime
+/// <summary>A private PostgreSQL cluster and Redis for the outage tests, which stop and restart them.</summary>
+public sealed class OutageDependencies : IAsyncLifetime
 {
-    private PostgresInstance _postgres = null!;
-    private RedisInstance _redis = null!;
-    private ServerFactory _server = null!;
+    public PostgresInstance Postgres { get; private set; } = null!;
+
+    public RedisInstance Redis { get; private set; } = null!;
+
+    public ServerFactory Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        // Own cluster and Redis: these tests stop them.
-        _postgres = await PostgresInstance.StartAsync();
-        _redis = await RedisInstance.StartAsync();
-        _server = new ServerFactory(new Dictionary<string, string?>
+        Postgres = await PostgresInstance.StartAsync();
+        Redis = await RedisInstance.StartAsync();
+        Server = new ServerFactory(new Dictionary<string, string?>
         {
-            ["DATABASE_URL"] = await _postgres.CreateDatabaseAsync("health"),
-            ["REDIS_URL"] = _redis.Url,
+            ["DATABASE_URL"] = await Postgres.CreateDatabaseAsync("health"),
+            ["REDIS_URL"] = Redis.Url,
             ["CACHE_TTL_S"] = "60",
         });
-        await _server.Services.GetRequiredService<ISchemaMigrator>().MigrateAsync(default);
+        await Server.Services.GetRequiredService<ISchemaMigrator>().MigrateAsync(default);
     }
 
     public async Task DisposeAsync()
     {
-        _server.Dispose();
-        await _redis.DisposeAsync();
-        await _postgres.DisposeAsync();
+        Server.Dispose();
+        await Redis.DisposeAsync();
+        await Postgres.DisposeAsync();
     }
+}
+
+/// <summary>Outages of the real dependencies: the database is required, the cache is not. Each test restores what it stopped.</summary>
+public sealed class HealthTests(OutageDependencies dependencies) : IClassFixture<OutageDependencies>
+{
+    private PostgresInstance Database => dependencies.Postgres;
+
+    private RedisInstance Cache => dependencies.Redis;
+
+    private ServerFactory App => dependencies.Server;
 
     [Fact]
     public async Task Healthy_when_database_and_redis_are_up()
     {
-        using var client = _server.CreateClient();
+        using var client = App.CreateClient();
         using var response = await client.GetAsync("/health");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -52,9 +63,21 @@ public sealed class HealthTests : IAsyncLifetime
     [Fact]
     public async Task With_redis_down_health_is_degraded_and_reads_and_writes_use_the_database()
     {
-        using var client = _server.CreateClient(ServerFactory.Token1);
-        await client.IngestAsync([Samples.At(ServerFactory.Device1, Samples.Start, 100)]);
-        await _redis.StopAsync();
+        using var client = App.CreateClient(ServerFactory.Token1);
+        await client.IngestAsync([Samples.At(ServerFactory.Device1, Samples.Start.AddHours(-1), 100)]);
+        await Cache.StopAsync();
+        try
+        {
+            await AssertDegradedButServingAsync(client);
+        }
+        finally
+        {
+            await Cache.StartAsync();
+        }
+    }
+
+    private static async Task AssertDegradedButServingAsync(HttpClient client)
+    {
 
         using var health = await client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
@@ -63,7 +86,7 @@ public sealed class HealthTests : IAsyncLifetime
         Assert.Equal("down", report.GetProperty("cache").GetProperty("status").GetString());
         Assert.Equal("up", report.GetProperty("database").GetProperty("status").GetString());
 
-        var ingest = await client.IngestAsync([Samples.At(ServerFactory.Device1, Samples.Start.AddSeconds(1), 222)]);
+        var ingest = await client.IngestAsync([Samples.At(ServerFactory.Device1, Samples.Start.AddHours(1), 222)]);
         Assert.Equal(1, ingest.Inserted);
         var realtime = await client.GetFromJsonAsync<JsonElement>($"/v1/realtime?device_id={ServerFactory.Device1}");
         Assert.Equal(222, realtime.GetProperty("power_w").GetInt32());
@@ -74,8 +97,8 @@ public sealed class HealthTests : IAsyncLifetime
     [Fact]
     public async Task With_postgres_down_health_is_503_and_ingest_is_a_retryable_503_problem()
     {
-        using var client = _server.CreateClient(ServerFactory.Token1);
-        await _postgres.StopAsync();
+        using var client = App.CreateClient(ServerFactory.Token1);
+        await Database.StopAsync();
         try
         {
             using var health = await client.GetAsync("/health");
@@ -90,7 +113,7 @@ public sealed class HealthTests : IAsyncLifetime
         }
         finally
         {
-            await _postgres.StartAsync();
+            await Database.StartAsync();
         }
 
         // Back to healthy without restarting the server.
@@ -110,6 +133,6 @@ public sealed class HealthTests : IAsyncLifetime
         while (DateTime.UtcNow < deadline);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(1, (await client.IngestAsync([Samples.At(ServerFactory.Device1, Samples.Start)])).Inserted);
+        Assert.Equal(1, (await client.IngestAsync([Samples.At(ServerFactory.Device1, Samples.Start.AddMinutes(-30))])).Inserted);
     }
 }

@@ -143,7 +143,8 @@ public sealed class IngestValidationTests : IDisposable
         using var response = await client.PostAsync("/v1/ingest",
             IngestRequests.Body(Encoding.UTF8.GetBytes($$"""{"samples":[{{Valid}}]}"""), contentType: contentType));
 
-        await response.ReadProblemAsync(415);
+        var problem = await response.ReadProblemAsync(415);
+        Assert.Contains("application/json", problem.GetProperty("detail").GetString());
         await AssertNothingStoredAsync();
     }
 

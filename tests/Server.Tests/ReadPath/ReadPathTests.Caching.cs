@@ -35,3 +35,21 @@ public abstract partial class ReadPathTests
         Assert.Equal(8100, (await GetJsonAsync($"/v1/capacity/month/2026-03?device_id={Device}")).GetProperty("rolling_12m_average_w").GetDouble(), 1);
     }
 }
+
+public abstract partial class ReadPathTests
+{
+    [Fact]
+    public async Task The_running_month_shows_todays_uploads_at_once()
+    {
+        await LoadMonthBoundaryAsync();
+        using var client = Client();
+        Assert.Equal(7200, (await GetJsonAsync($"/v1/capacity/month/2026-03?device_id={Device}")).GetProperty("monthly_peak_w").GetDouble(), 1);
+
+        await client.IngestAsync(Steady(Device, Utc("2026-03-15T10:00:00Z"), Utc("2026-03-15T10:15:00Z"), _ => 8000, startKwh: 3000));
+
+        var march = await GetJsonAsync($"/v1/capacity/month/2026-03?device_id={Device}");
+        Assert.Equal(8000, march.GetProperty("monthly_peak_w").GetDouble(), 1);
+        Assert.Equal(Utc("2026-03-15T10:00:00Z"), march.GetProperty("monthly_peak_ts").GetDateTimeOffset());
+        Assert.Equal(9, march.GetProperty("peaks").GetArrayLength());
+    }
+}

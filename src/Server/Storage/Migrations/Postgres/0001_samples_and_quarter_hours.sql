@@ -1,6 +1,6 @@
 -- Raw readings, one row per device and meter timestamp; re-sent rows are ignored on the primary key.
 CREATE TABLE samples (
-    device_id            text             NOT NULL,
+    device_id            text COLLATE "C" NOT NULL,
     ts                   timestamptz      NOT NULL,
     power_w              integer          NOT NULL,
     import_power_w       integer          NOT NULL,
@@ -19,7 +19,7 @@ CREATE TABLE samples (
 
 -- 15-minute slots aligned in UTC, maintained in the same transaction as the raw insert from the new rows only.
 CREATE TABLE quarter_hours (
-    device_id          text             NOT NULL,
+    device_id          text COLLATE "C" NOT NULL,
     start              timestamptz      NOT NULL,
     sample_count       bigint           NOT NULL,
     import_power_sum_w bigint           NOT NULL,
