@@ -6,10 +6,10 @@ using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Diagnostics;
 using P1Telemetry.Server.Health;
+using P1Telemetry.Server.Identity;
 using P1Telemetry.Server.Ingest;
 using P1Telemetry.Server.Landing;
 using P1Telemetry.Server.OpenApi;
-using P1Telemetry.Server.Identity;
 using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Storage;
 using P1Telemetry.Server.Storage.Migrations;
@@ -59,6 +59,7 @@ public static class ServerApplication
         services.AddDeviceTokenAuth(configuration);
         services.AddOptions<IngestOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LatestSampleCache>();
+        services.AddReadPath(configuration);
         return builder;
     }
 
@@ -84,6 +85,7 @@ public static class ServerApplication
         api.MapIngest();
         api.MapRealtime();
         api.MapMe();
+        api.MapReadPath();
         return app;
     }
 

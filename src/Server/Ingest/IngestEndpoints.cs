@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Diagnostics;
+using P1Telemetry.Server.ReadCache;
 using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Storage;
 
@@ -35,6 +36,7 @@ public static class IngestEndpoints
         HttpContext context,
         ISampleStore store,
         LatestSampleCache latest,
+        HistoryCache history,
         IOptions<IngestOptions> options,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
@@ -80,6 +82,7 @@ public static class IngestEndpoints
         if (result.Inserted > 0)
         {
             await latest.RefreshAsync(caller, cancellationToken);
+            await history.OnIngestedAsync(caller, batch.Samples, cancellationToken);
         }
 
         Log.Ingested(logger, caller, result.Inserted, result.Duplicates);

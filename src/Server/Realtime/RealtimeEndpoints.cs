@@ -12,7 +12,7 @@ public static class RealtimeEndpoints
         group.MapGet("/realtime", GetRealtimeAsync)
             .RequireDeviceAccess()
             .WithName("GetRealtime")
-            .WithSummary("The device's latest sample")
+            .WithSummary("The device's latest sample and the quarter-hour in progress")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -21,13 +21,19 @@ public static class RealtimeEndpoints
     }
 
     internal static async Task<Results<Ok<RealtimeResponse>, ProblemHttpResult>> GetRealtimeAsync(
-        [FromQuery(Name = "device_id")] string? deviceId, LatestSampleCache latest, CancellationToken cancellationToken)
+        [FromQuery(Name = "device_id")] string? deviceId,
+        LatestSampleCache latest,
+        LiveQuarterService liveQuarter,
+        CancellationToken cancellationToken)
     {
         // RequireDeviceAccess has checked device_id before the handler runs.
         var sample = await latest.GetAsync(deviceId!, cancellationToken);
         return sample is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No data",
                 detail: $"Device '{deviceId}' has not sent any sample yet.")
-            : TypedResults.Ok(RealtimeResponse.From(sample));
+            : TypedResults.Ok(RealtimeResponse.From(sample) with
+            {
+                LiveQuarter = await liveQuarter.GetAsync(sample, cancellationToken),
+            });
     }
 }

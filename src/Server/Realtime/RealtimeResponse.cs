@@ -48,6 +48,10 @@ public sealed record RealtimeResponse
     [JsonPropertyName("gas_ts")]
     public DateTimeOffset? GasTs { get; init; }
 
+    /// <summary>The capacity-tariff quarter in progress; null when the device has been silent for a quarter.</summary>
+    [JsonPropertyName("live_quarter")]
+    public LiveQuarterResponse? LiveQuarter { get; init; }
+
     public static RealtimeResponse From(Sample sample)
     {
         ArgumentNullException.ThrowIfNull(sample);

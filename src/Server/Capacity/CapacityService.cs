@@ -1,0 +1,145 @@
+using System.Text.Json;
+using P1Telemetry.Contracts.Domain;
+using P1Telemetry.Server.ReadCache;
+using P1Telemetry.Server.Storage;
+
+namespace P1Telemetry.Server.Capacity;
+
+/// <summary>Computes the capacity-tariff views of a month and a year; settled ones come from the cache.</summary>
+public sealed class CapacityService(ISampleStore store, MonthDigests digests, ReadPathSettings settings, HistoryCache history)
+{
+    private static readonly TimeSpan OneReading = TimeSpan.FromMicroseconds(1);
+
+    /// <summary>The month view as UTF-8 JSON.</summary>
+    public Task<byte[]> GetMonthJsonAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken) =>
+        history.GetOrCreateAsync(deviceId, $"capacity-month:{month}", settings.Calendar.Month(month).End, async ct =>
+            JsonSerializer.SerializeToUtf8Bytes(await GetMonthAsync(deviceId, month, ct), ReadJsonContext.Default.CapacityMonthResponse),
+            cancellationToken);
+
+    /// <summary>The year view as UTF-8 JSON.</summary>
+    public Task<byte[]> GetYearJsonAsync(string deviceId, int year, CancellationToken cancellationToken) =>
+        history.GetOrCreateAsync(deviceId, $"capacity-year:{year}", settings.Calendar.Year(year).End, async ct =>
+            JsonSerializer.SerializeToUtf8Bytes(await GetYearAsync(deviceId, year, ct), ReadJsonContext.Default.CapacityYearResponse),
+            cancellationToken);
+
+    public async Task<CapacityMonthResponse> GetMonthAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken)
+    {
+        var analysis = await digests.AnalyzeAsync(deviceId, month, cancellationToken);
+        var digest = analysis.ToDigest();
+        var previous = await digests.GetRangeAsync(deviceId, month.AddMonths(-11), 11, cancellationToken);
+        var (rolling, months) = Rolling(month, [.. previous, digest]);
+        var cost = rolling is { } average ? settings.Tariff?.CostForMonth(average) : null;
+        var meter = await MeterPeakAsync(deviceId, digest, cancellationToken);
+        var calendar = settings.Calendar;
+
+        return new CapacityMonthResponse
+        {
+            Month = month.ToString(),
+            DeviceId = deviceId,
+            TimeZone = settings.TimeZoneId,
+            From = calendar.ToLocal(analysis.Range.Start),
+            To = calendar.ToLocal(analysis.Range.End),
+            Complete = analysis.Evaluated.End >= analysis.Range.End,
+            Peaks = [.. analysis.Quarters.Quarters.Select(q => new QuarterPeak
+            {
+                Start = q.Start,
+                End = q.End,
+                AveragePowerW = Round(q.AveragePowerW),
+                Samples = q.SampleCount,
+                MeanImportPowerW = Round(q.MeanImportPowerW),
+            })],
+            Gaps = [.. analysis.Quarters.Gaps.Select(g => new QuarterGap { Start = g.Start, End = g.End, Quarters = g.Quarters })],
+            GapQuarters = analysis.Quarters.GapQuarters,
+            MonthlyPeakW = Round(digest.PeakW),
+            MonthlyPeakTs = digest.PeakTs,
+            BilledPeakW = Round(digest.BilledPeakW),
+            Rolling12mAverageW = Round(rolling),
+            Rolling12mMonths = rolling is null ? null : months,
+            TariffEurPerKwYear = settings.Tariff?.EurPerKwYear,
+            VatPct = settings.Tariff?.VatPct,
+            CostEurExclVat = cost?.ExclVat,
+            CostEurInclVat = cost?.InclVat,
+            MonthlyPowerPeakW = meter?.MonthlyPowerPeakW,
+            MonthlyPowerPeakTs = meter?.MonthlyPowerPeakTs,
+        };
+    }
+
+    public async Task<CapacityYearResponse> GetYearAsync(string deviceId, int year, CancellationToken cancellationToken)
+    {
+        var first = new LocalMonth(year, 1);
+        var all = await digests.GetRangeAsync(deviceId, first.AddMonths(-11), 23, cancellationToken);
+        var months = new List<CapacityYearMonth>(12);
+        decimal? totalExcl = null, totalIncl = null;
+        for (var i = 0; i < 12; i++)
+        {
+            var month = first.AddMonths(i);
+            var digest = all[i + 11];
+            var (rolling, _) = Rolling(month, all.Skip(i).Take(12));
+            var cost = rolling is { } average ? settings.Tariff?.CostForMonth(average) : null;
+            if (cost is { } c)
+            {
+                totalExcl = (totalExcl ?? 0) + c.ExclVat;
+                totalIncl = (totalIncl ?? 0) + c.InclVat;
+            }
+
+            months.Add(new CapacityYearMonth
+            {
+                Month = month.ToString(),
+                MonthlyPeakW = Round(digest.PeakW),
+                MonthlyPeakTs = digest.PeakTs,
+                BilledPeakW = Round(digest.BilledPeakW),
+                Rolling12mAverageW = Round(rolling),
+                CostEurExclVat = cost?.ExclVat,
+                CostEurInclVat = cost?.InclVat,
+                GapQuarters = digest.GapQuarters,
+            });
+        }
+
+        return new CapacityYearResponse
+        {
+            Year = year,
+            DeviceId = deviceId,
+            TimeZone = settings.TimeZoneId,
+            Months = months,
+            TariffEurPerKwYear = settings.Tariff?.EurPerKwYear,
+            VatPct = settings.Tariff?.VatPct,
+            CostEurExclVat = settings.Tariff is null ? null : totalExcl ?? 0,
+            CostEurInclVat = settings.Tariff is null ? null : totalIncl ?? 0,
+        };
+    }
+
+    /// <summary>The rolling average of the last of <paramref name="window"/> (12 consecutive months, oldest first).</summary>
+    private static (double? AverageW, int Months) Rolling(LocalMonth month, IEnumerable<MonthDigest> window)
+    {
+        var billed = new Dictionary<LocalMonth, double>();
+        foreach (var digest in window)
+        {
+            if (digest.BilledPeakW is { } peak && LocalMonth.TryParse(digest.Month, out var m))
+            {
+                billed[m] = peak;
+            }
+        }
+
+        return (CapacityTariff.RollingAverageW(month, billed), billed.Count);
+    }
+
+    private async Task<Contracts.Wire.Sample?> MeterPeakAsync(string deviceId, MonthDigest digest, CancellationToken cancellationToken)
+    {
+        if (digest.Total is not { } total)
+        {
+            return null;
+        }
+
+        // The month's last reading, found through the rollup: the meter reports its own peak on every telegram.
+        await foreach (var sample in store.StreamSamplesAsync(deviceId, total.LastTs, total.LastTs + OneReading, cancellationToken))
+        {
+            return sample.MonthlyPowerPeakW is null ? null : sample;
+        }
+
+        return null;
+    }
+
+    private static double? Round(double? watts) => watts is { } w ? Math.Round(w, 1) : null;
+
+    private static double Round(double watts) => Math.Round(watts, 1);
+}

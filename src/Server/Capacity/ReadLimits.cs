@@ -1,0 +1,8 @@
+namespace P1Telemetry.Server.Capacity;
+
+/// <summary>The calendar years the read endpoints answer for; anything else is a client error, not a crash.</summary>
+internal static class ReadLimits
+{
+    public const int FirstYear = 1971;
+    public const int LastYear = 9990;
+}

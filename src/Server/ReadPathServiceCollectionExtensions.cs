@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.Export;
+using P1Telemetry.Server.ReadCache;
+using P1Telemetry.Server.Realtime;
+using P1Telemetry.Server.Series;
+
+namespace P1Telemetry.Server;
+
+public static class ReadPathServiceCollectionExtensions
+{
+    /// <summary>The capacity, series, export and live-quarter services, with their validated settings.</summary>
+    public static IServiceCollection AddReadPath(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CapacityOptions>().Bind(configuration).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CapacityOptions>, CapacityOptionsValidator>();
+        services.AddSingleton<ReadPathSettings>();
+        services.AddSingleton<HistoryCache>();
+        services.AddSingleton<MonthDigests>();
+        services.AddSingleton<CapacityService>();
+        services.AddSingleton<SeriesService>();
+        services.AddSingleton<ExportWriter>();
+        services.AddSingleton<LiveQuarterService>();
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Add(ReadJsonContext.Default));
+        return services;
+    }
+
+    /// <summary>Maps the read endpoints on the authenticated <c>/v1</c> group.</summary>
+    public static RouteGroupBuilder MapReadPath(this RouteGroupBuilder group) =>
+        group.MapCapacity().MapSeries().MapExport();
+}

@@ -1,0 +1,148 @@
+using P1Telemetry.EndToEnd.Tests.Support;
+
+namespace P1Telemetry.EndToEnd.Tests.Deployment;
+
+/// <summary>
+/// The compose files are validated by docker-compose itself (no engine is needed for <c>config</c>), with the
+/// documented <c>.env.example</c> as their environment, then their resolved form is checked for the
+/// deployment rules.
+/// </summary>
+public sealed class ComposeFileTests
+{
+    public static TheoryData<string> ComposeFiles => new() { "docker-compose.vps.yml", "docker-compose.edge.yml" };
+
+    [Theory]
+    [MemberData(nameof(ComposeFiles))]
+    public async Task Compose_file_is_valid_with_the_example_environment(string file)
+    {
+        var result = await ComposeConfigAsync(file, RepositoryRoot.Combine(".env.example"), quiet: true);
+
+        Assert.True(result.ExitCode == 0, $"docker-compose config -q failed for {file}:\n{result.Output}");
+    }
+
+    [Theory]
+    [InlineData("docker-compose.vps.yml", "POSTGRES_PASSWORD")]
+    [InlineData("docker-compose.vps.yml", "DEVICE_TOKENS")]
+    [InlineData("docker-compose.vps.yml", "P1_DOMAIN")]
+    [InlineData("docker-compose.edge.yml", "VPS_INGEST_URL")]
+    [InlineData("docker-compose.edge.yml", "VPS_TOKEN")]
+    [InlineData("docker-compose.edge.yml", "HW_P1_HOST")]
+    public async Task Missing_required_variable_is_refused_by_name(string file, string variable)
+    {
+        var envFile = Path.Combine(ScratchDirectory(), "partial.env");
+        var lines = (await File.ReadAllLinesAsync(RepositoryRoot.Combine(".env.example")))
+            .Where(line => !line.StartsWith(variable + "=", StringComparison.Ordinal));
+        await File.WriteAllLinesAsync(envFile, lines);
+
+        var result = await ComposeConfigAsync(file, envFile, quiet: true);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(variable, result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Vps_only_caddy_publishes_ports_and_the_api_waits_for_migrations()
+    {
+        var result = await ComposeConfigAsync("docker-compose.vps.yml", RepositoryRoot.Combine(".env.example"), quiet: false);
+        Assert.True(result.ExitCode == 0, result.Output);
+        var services = ResolvedServices(result.StandardOutput);
+
+        Assert.Equal(["api", "caddy", "db", "migrate", "redis"], services.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, block) in services)
+        {
+            var publishes = block.Contains("\n    ports:", StringComparison.Ordinal);
+            Assert.True(publishes == (name == "caddy"), $"service {name} publishes ports: {publishes}");
+            Assert.Contains("\n    healthcheck:", block, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("published: 443", services["caddy"], StringComparison.Ordinal);
+        Assert.Matches(@"migrate:\s+condition: service_completed_successfully", services["api"]);
+        Assert.Matches(@"db:\s+condition: service_healthy", services["migrate"]);
+        Assert.Matches(@"command:\s+- migrate", services["migrate"]);
+        Assert.Contains("timescale/timescaledb", services["db"], StringComparison.Ordinal);
+        Assert.Contains("pg16", services["db"], StringComparison.Ordinal);
+        Assert.Contains("DATABASE_URL: postgresql://", services["api"], StringComparison.Ordinal);
+        Assert.Contains("REDIS_URL:", services["api"], StringComparison.Ordinal);
+        Assert.Contains("restart: unless-stopped", services["api"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Edge_keeps_its_spool_on_a_volume_restarts_and_checks_its_own_health()
+    {
+        var result = await ComposeConfigAsync("docker-compose.edge.yml", RepositoryRoot.Combine(".env.example"), quiet: false);
+        Assert.True(result.ExitCode == 0, result.Output);
+        var edge = ResolvedServices(result.StandardOutput)["edge"];
+
+        Assert.Contains("restart: always", edge, StringComparison.Ordinal);
+        Assert.Contains("SPOOL_PATH: /data/spool.db", edge, StringComparison.Ordinal);
+        Assert.Matches(@"- edge-spool:/data", edge);
+        Assert.Matches(@"test:\s+- CMD\s+- /app/p1-edge\s+- health", edge);
+        Assert.Contains("stop_signal: SIGTERM", edge, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n    ports:", edge, StringComparison.Ordinal);
+    }
+
+    internal static Task<CommandResult> ComposeConfigAsync(string file, string envFile, bool quiet)
+    {
+        List<string> arguments = ["--env-file", envFile, "-f", RepositoryRoot.Combine("deploy", file), "config"];
+        if (quiet)
+        {
+            arguments.Add("-q");
+        }
+
+        // Only the env file may supply values: variables of the test process must not mask a missing one.
+        var environment = File.ReadAllLines(RepositoryRoot.Combine(".env.example"))
+            .Where(line => line.Contains('=', StringComparison.Ordinal) && !line.StartsWith('#'))
+            .Select(line => line[..line.IndexOf('=', StringComparison.Ordinal)])
+            .ToDictionary(name => name, string? (_) => null);
+        return CommandRunner.RunAsync("docker-compose", arguments, environment: environment);
+    }
+
+    /// <summary>Splits the resolved YAML of <c>docker-compose config</c> into one text block per service.</summary>
+    private static Dictionary<string, string> ResolvedServices(string yaml)
+    {
+        var services = new Dictionary<string, string>(StringComparer.Ordinal);
+        var inServices = false;
+        string? current = null;
+        var block = new System.Text.StringBuilder();
+        foreach (var line in yaml.Split('\n'))
+        {
+            if (!line.StartsWith(' ') && line.Length > 0)
+            {
+                Flush();
+                inServices = line.StartsWith("services:", StringComparison.Ordinal);
+                continue;
+            }
+
+            if (inServices && line.StartsWith("  ", StringComparison.Ordinal) && !line.StartsWith("   ", StringComparison.Ordinal))
+            {
+                Flush();
+                current = line.Trim().TrimEnd(':');
+                continue;
+            }
+
+            block.Append('\n').Append(line);
+        }
+
+        Flush();
+        return services;
+
+        void Flush()
+        {
+            if (current is not null)
+            {
+                services[current] = block.ToString();
+            }
+
+            current = null;
+            block.Clear();
+        }
+    }
+
+    private static string ScratchDirectory()
+    {
+        var root = Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR");
+        var path = Path.Combine(string.IsNullOrEmpty(root) ? Path.GetTempPath() : root, $"compose-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.DependencyInjection;
+using P1Telemetry.Server.Caching;
+using P1Telemetry.Server.ReadCache;
+using P1Telemetry.Server.Tests.Support;
+using static P1Telemetry.Server.Tests.ReadPath.ReadSamples;
+
+namespace P1Telemetry.Server.Tests.ReadPath;
+
+public abstract partial class ReadPathTests
+{
+    [Fact]
+    public async Task A_backlog_upload_into_a_cached_month_makes_it_fresh_while_live_uploads_keep_the_cache()
+    {
+        await LoadMonthBoundaryAsync();
+        var cache = Server.Services.GetRequiredService<ICache>();
+        var stampKey = HistoryCache.StampKeyFor(Device);
+        using var client = Client();
+        Assert.Equal(800, (await GetJsonAsync($"/v1/capacity/month/2026-02?device_id={Device}")).GetProperty("monthly_peak_w").GetDouble(), 1);
+        var stamp = await cache.GetAsync(stampKey, default);
+        Assert.NotNull(stamp);
+
+        // Live data of today does not touch a settled period.
+        await client.IngestAsync(Steady(Device, Utc("2026-03-15T11:50:00Z"), Utc("2026-03-15T11:59:59Z"), _ => 300, startKwh: 2000));
+        Assert.Equal(stamp, await cache.GetAsync(stampKey, default));
+
+        // The edge uploads a backlog from February: a quarter at 9 kW.
+        await client.IngestAsync(Steady(Device, Utc("2026-02-10T12:00:00Z"), Utc("2026-02-10T12:15:00Z"), _ => 9000, startKwh: 900));
+
+        Assert.NotEqual(stamp, await cache.GetAsync(stampKey, default));
+        var february = await GetJsonAsync($"/v1/capacity/month/2026-02?device_id={Device}");
+        Assert.Equal(9000, february.GetProperty("monthly_peak_w").GetDouble(), 1);
+        var year = await GetJsonAsync($"/v1/capacity/year/2026?device_id={Device}");
+        Assert.Equal(9000, year.GetProperty("months")[1].GetProperty("monthly_peak_w").GetDouble(), 1);
+        // March's rolling average now uses February's new peak: (9000 + 7200) / 2.
+        Assert.Equal(8100, (await GetJsonAsync($"/v1/capacity/month/2026-03?device_id={Device}")).GetProperty("rolling_12m_average_w").GetDouble(), 1);
+    }
+}
+
+public abstract partial class ReadPathTests
+{
+    [Fact]
+    public async Task The_running_month_shows_todays_uploads_at_once()
+    {
+        await LoadMonthBoundaryAsync();
+        using var client = Client();
+        Assert.Equal(7200, (await GetJsonAsync($"/v1/capacity/month/2026-03?device_id={Device}")).GetProperty("monthly_peak_w").GetDouble(), 1);
+
+        await client.IngestAsync(Steady(Device, Utc("2026-03-15T10:00:00Z"), Utc("2026-03-15T10:15:00Z"), _ => 8000, startKwh: 3000));
+
+        var march = await GetJsonAsync($"/v1/capacity/month/2026-03?device_id={Device}");
+        Assert.Equal(8000, march.GetProperty("monthly_peak_w").GetDouble(), 1);
+        Assert.Equal(Utc("2026-03-15T10:00:00Z"), march.GetProperty("monthly_peak_ts").GetDateTimeOffset());
+        Assert.Equal(9, march.GetProperty("peaks").GetArrayLength());
+    }
+}

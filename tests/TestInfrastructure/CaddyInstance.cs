@@ -1,0 +1,346 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace P1Telemetry.TestInfrastructure;
+
+/// <summary>What a <see cref="CaddyInstance"/> serves.</summary>
+public sealed record CaddyOptions
+{
+    /// <summary>The upstream Caddy proxies to, e.g. <c>https://127.0.0.1:5001</c> or <c>http://127.0.0.1:5000</c>.</summary>
+    public required Uri Upstream { get; init; }
+
+    /// <summary>PEM certificate Caddy presents; when null, Caddy issues one from its internal CA (<c>tls internal</c>).</summary>
+    public string? CertificatePath { get; init; }
+
+    /// <summary>PEM private key of <see cref="CertificatePath"/>.</summary>
+    public string? KeyPath { get; init; }
+
+    /// <summary>For an https upstream: the CA (PEM) that Caddy trusts for the upstream's certificate.</summary>
+    public string? UpstreamCaPath { get; init; }
+
+    /// <summary>Turns on Caddy's admin API on a random loopback port (off by default).</summary>
+    public bool AdminApi { get; init; }
+}
+
+/// <summary>
+/// A private Caddy reverse proxy for tests: <c>caddy run</c> as a child process with a Caddyfile in a
+/// scratch directory under <c>$P1_TEST_RUN_DIR</c> (else the temp dir), HTTPS on a random loopback port,
+/// proxying to one upstream. Stops (and deletes its directory) on dispose. A missing <c>caddy</c> binary
+/// makes <see cref="StartAsync"/> throw: the test fails, it is never skipped.
+/// </summary>
+public sealed class CaddyInstance : IAsyncDisposable
+{
+    private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly CaddyOptions _options;
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+
+    private CaddyInstance(CaddyOptions options, string directory, int httpsPort, int httpPort, int? adminPort)
+    {
+        _options = options;
+        Directory = directory;
+        HttpsPort = httpsPort;
+        HttpPort = httpPort;
+        AdminPort = adminPort;
+    }
+
+    /// <summary>The scratch directory (Caddyfile, storage, logs).</summary>
+    public string Directory { get; }
+
+    public int HttpsPort { get; }
+
+    public int HttpPort { get; }
+
+    /// <summary>The admin API port when <see cref="CaddyOptions.AdminApi"/> is on.</summary>
+    public int? AdminPort { get; }
+
+    /// <summary><c>https://127.0.0.1:{HttpsPort}/</c>.</summary>
+    public Uri BaseUri => new($"https://127.0.0.1:{HttpsPort}/");
+
+    public string CaddyfilePath => Path.Combine(Directory, "Caddyfile");
+
+    /// <summary>
+    /// The root certificate a client must trust: Caddy's internal CA root (PEM) in <c>tls internal</c> mode;
+    /// null when a certificate was provided (the caller holds its CA).
+    /// </summary>
+    public string? InternalRootCertificatePath =>
+        _options.CertificatePath is null ? Path.Combine(Directory, "storage", "pki", "authorities", "local", "root.crt") : null;
+
+    /// <summary>Everything Caddy wrote to stdout/stderr so far (its JSON log).</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public static async Task<CaddyInstance> StartAsync(CaddyOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if ((options.CertificatePath is null) != (options.KeyPath is null))
+        {
+            throw new ArgumentException("CertificatePath and KeyPath go together.", nameof(options));
+        }
+
+        var directory = NewScratchDirectory();
+        var instance = new CaddyInstance(options, directory, FreeTcpPort(), FreeTcpPort(), options.AdminApi ? FreeTcpPort() : null);
+        await File.WriteAllTextAsync(instance.CaddyfilePath, instance.RenderCaddyfile(), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await instance.StartProcessAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await instance.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return instance;
+    }
+
+    /// <summary>Loads Caddy's internal root (only in <c>tls internal</c> mode).</summary>
+    public X509Certificate2 LoadInternalRootCertificate()
+    {
+        var path = InternalRootCertificatePath
+            ?? throw new InvalidOperationException("Caddy serves a provided certificate; its CA is the caller's.");
+        return X509CertificateLoader.LoadCertificateFromFile(path);
+    }
+
+    /// <summary>Stops Caddy gracefully (SIGTERM), killing it if it does not exit in time.</summary>
+    public async Task StopAsync()
+    {
+        var process = _process;
+        if (process is null)
+        {
+            return;
+        }
+
+        _process = null;
+        try
+        {
+            if (!process.HasExited)
+            {
+                await SignalAsync(process.Id, "TERM").ConfigureAwait(false);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                try
+                {
+                    await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+
+    /// <summary>Starts Caddy again on the same ports with the same configuration.</summary>
+    public Task RestartAsync(CancellationToken cancellationToken = default) =>
+        IsRunning ? Task.CompletedTask : StartProcessAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the test run's cleanup.
+        }
+    }
+
+    internal string RenderCaddyfile()
+    {
+        var storage = Path.Combine(Directory, "storage");
+        var upstream = _options.Upstream;
+        var tls = _options.CertificatePath is null
+            ? "tls internal"
+            : $"tls {Quote(_options.CertificatePath)} {Quote(_options.KeyPath!)}";
+        var transport = upstream.Scheme == Uri.UriSchemeHttps
+            ? $$"""
+
+                        transport http {
+                            tls
+                            {{(_options.UpstreamCaPath is null ? string.Empty : "tls_trusted_ca_certs " + Quote(_options.UpstreamCaPath))}}
+                        }
+                """
+            : string.Empty;
+        var admin = AdminPort is int port ? $"admin 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" : "admin off";
+
+        var text = $$"""
+            {
+                {{admin}}
+                skip_install_trust
+                auto_https disable_redirects
+                http_port {{HttpPort}}
+                https_port {{HttpsPort}}
+                grace_period 2s
+                storage file_system {
+                    root {{Quote(storage)}}
+                }
+                log {
+                    output stderr
+                    format json
+                    level INFO
+                }
+            }
+
+            https://127.0.0.1:{{HttpsPort}}, https://localhost:{{HttpsPort}} {
+                bind 127.0.0.1
+                {{tls}}
+                reverse_proxy {{upstream.Scheme}}://{{upstream.Authority}} {{{transport}}
+                }
+            }
+
+            """;
+
+        // Caddy's own format indents with tabs (it warns about anything else).
+        return string.Join('\n', text.Split('\n').Select(line =>
+        {
+            var indent = line.Length - line.TrimStart(' ').Length;
+            return new string('\t', indent / 4) + line[(indent - (indent % 4))..];
+        }));
+    }
+
+    private async Task StartProcessAsync(CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo("caddy")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Directory,
+        };
+        foreach (var argument in new[] { "run", "--config", CaddyfilePath, "--adapter", "caddyfile" })
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        // Keep every file Caddy might write (autosave, certificates, locks) inside the scratch directory.
+        startInfo.Environment["HOME"] = Directory;
+        startInfo.Environment["XDG_DATA_HOME"] = Path.Combine(Directory, "xdg-data");
+        startInfo.Environment["XDG_CONFIG_HOME"] = Path.Combine(Directory, "xdg-config");
+
+        Process process;
+        try
+        {
+            process = Process.Start(startInfo) ?? throw new InvalidOperationException("caddy did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception exception)
+        {
+            throw new InvalidOperationException(
+                "The 'caddy' binary is required by this test and was not found on PATH. Install it with scripts/setup.sh (apt-get install caddy).",
+                exception);
+        }
+
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_startTimeout);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"caddy exited with code {process.ExitCode} during start-up:\n{Log}");
+            }
+
+            if (await AcceptsConnectionsAsync(HttpsPort, timeout.Token).ConfigureAwait(false)
+                && (_options.CertificatePath is not null || File.Exists(InternalRootCertificatePath)))
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(50, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"caddy did not accept connections on port {HttpsPort} within {_startTimeout}:\n{Log}");
+            }
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private static async Task<bool> AcceptsConnectionsAsync(int port, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient(AddressFamily.InterNetwork);
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task SignalAsync(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)])
+        {
+            UseShellExecute = false,
+        });
+        if (kill is not null)
+        {
+            await kill.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string NewScratchDirectory()
+    {
+        var root = Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR");
+        if (string.IsNullOrEmpty(root))
+        {
+            root = Path.GetTempPath();
+        }
+
+        var path = Path.Combine(root, $"caddy-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(path);
+        return path;
+    }
+}
