@@ -1,10 +1,10 @@
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Storage.Migrations;
 using P1Telemetry.Server.Tests.Support;
 using P1Telemetry.TestInfrastructure;
 using StackExchange.Redis;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace P1Telemetry.Server.Tests.Api;
 
