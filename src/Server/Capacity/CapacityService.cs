@@ -12,9 +12,15 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
 
     /// <summary>The month view as UTF-8 JSON.</summary>
     public Task<byte[]> GetMonthJsonAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken) =>
-        history.GetOrCreateAsync(deviceId, $"capacity-month:{month}", settings.Calendar.Month(month).End, async ct =>
-            JsonSerializer.SerializeToUtf8Bytes(await GetMonthAsync(deviceId, month, ct), ReadJsonContext.Default.CapacityMonthResponse),
-            cancellationToken);
+        history.GetOrCreateAsync(deviceId, $"capacity-month:{month}", settings.Calendar.Month(month).End,
+            ct => ComputeMonthJsonAsync(deviceId, month, ct), cancellationToken);
+
+    /// <summary>The month view as UTF-8 JSON, computed without looking for a cached response.</summary>
+    public async Task<byte[]> ComputeMonthJsonAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken) =>
+        SerializeMonth(await GetMonthAsync(deviceId, month, cancellationToken));
+
+    public static byte[] SerializeMonth(CapacityMonthResponse response) =>
+        JsonSerializer.SerializeToUtf8Bytes(response, ReadJsonContext.Default.CapacityMonthResponse);
 
     /// <summary>The year view as UTF-8 JSON.</summary>
     public Task<byte[]> GetYearJsonAsync(string deviceId, int year, CancellationToken cancellationToken) =>
