@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.MeterSimulator.Tests;
 
