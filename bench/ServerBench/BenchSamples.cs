@@ -9,7 +9,10 @@ internal static class BenchSamples
 {
     public static readonly DateTimeOffset Start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static Sample[] Generate(int count)
+    public static Sample[] Generate(int count) => Generate(count, Start, TimeSpan.FromSeconds(1));
+
+    /// <summary><paramref name="count"/> samples from <paramref name="start"/>, <paramref name="interval"/> apart.</summary>
+    public static Sample[] Generate(int count, DateTimeOffset start, TimeSpan interval)
     {
         var random = new Random(2025);
         var samples = new Sample[count];
@@ -19,14 +22,14 @@ internal static class BenchSamples
             var power = random.Next(-4000, 9000);
             if (power > 0)
             {
-                import += power / 3_600_000.0;
+                import += power * interval.TotalSeconds / 3_600_000.0;
             }
             else
             {
-                export += -power / 3_600_000.0;
+                export += -power * interval.TotalSeconds / 3_600_000.0;
             }
 
-            var ts = Start.AddSeconds(i);
+            var ts = start + (interval * i);
             samples[i] = new Sample
             {
                 DeviceId = ServerHost.Device,

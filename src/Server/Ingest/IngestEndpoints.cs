@@ -37,6 +37,7 @@ public static class IngestEndpoints
         ISampleStore store,
         LatestSampleCache latest,
         HistoryCache history,
+        LiveQuarterService liveQuarter,
         IOptions<IngestOptions> options,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
@@ -81,6 +82,7 @@ public static class IngestEndpoints
         var result = await store.AppendAsync(caller, batch.Samples, cancellationToken);
         if (result.Inserted > 0)
         {
+            liveQuarter.OnIngested(caller);
             await latest.RefreshAsync(caller, cancellationToken);
             await history.OnIngestedAsync(caller, batch.Samples, cancellationToken);
         }

@@ -1,15 +1,31 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Contracts.Wire;
+using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.Storage;
 
 namespace P1Telemetry.Server.Realtime;
 
 /// <summary>Computes the live quarter of a device from its latest sample and the current month's rollup.</summary>
-public sealed class LiveQuarterService(ISampleStore store, MonthDigests digests, ReadPathSettings settings, TimeProvider timeProvider)
+/// <remarks>
+/// The month's analysis (its peak so far and the slots around the quarter in progress) costs milliseconds, while
+/// realtime is read far more often than a device uploads. So the analysis is kept per device and quarter until
+/// this replica ingests for the device again or <c>CACHE_TTL_S</c> passes (the bound for changes that another
+/// replica ingested), and each answer only recomputes the live figures from the latest sample.
+/// </remarks>
+public sealed class LiveQuarterService(
+    ISampleStore store,
+    MonthDigests digests,
+    ReadPathSettings settings,
+    IOptions<CacheOptions> cacheOptions,
+    TimeProvider timeProvider)
 {
     /// <summary>A device silent for longer than this has no live quarter.</summary>
     public static readonly TimeSpan MaxSilence = QuarterHour.Length;
+
+    private readonly ConcurrentDictionary<string, QuarterContext> _contexts = new(StringComparer.Ordinal);
 
     public async Task<LiveQuarterResponse?> GetAsync(Sample latest, CancellationToken cancellationToken)
     {
@@ -26,20 +42,43 @@ public sealed class LiveQuarterService(ISampleStore store, MonthDigests digests,
         }
 
         var start = QuarterHour.StartOf(now);
-        var analysis = await digests.AnalyzeAsync(latest.DeviceId, settings.Calendar.MonthOf(now), cancellationToken);
-        var around = analysis.Slots.Where(slot => slot.Start >= start - QuarterHour.Length && slot.Start <= start).ToList();
+        var context = await ContextAsync(latest.DeviceId, start, now, cancellationToken);
+        var live = LiveQuarter.Compute(
+            now,
+            context.Around,
+            new LatestReading(latest.Ts, latest.EnergyImportKwh, latest.ImportPowerW),
+            context.MonthPeakW);
+        return LiveQuarterResponse.From(live);
+    }
+
+    /// <summary>Forgets what was computed for <paramref name="deviceId"/>: its data has just changed.</summary>
+    public void OnIngested(string deviceId) => _contexts.TryRemove(deviceId, out _);
+
+    private async Task<QuarterContext> ContextAsync(string deviceId, DateTimeOffset start, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_contexts.TryGetValue(deviceId, out var known) && known.QuarterStart == start
+            && now - known.ComputedAt < cacheOptions.Value.TimeToLive)
+        {
+            return known;
+        }
+
+        var analysis = await digests.AnalyzeAsync(deviceId, settings.Calendar.MonthOf(now), cancellationToken);
+        IReadOnlyList<QuarterSlot> around = analysis.Slots.Where(slot => slot.Start >= start - QuarterHour.Length && slot.Start <= start).ToList();
         if (start - QuarterHour.Length < analysis.Range.Start)
         {
             // The first quarter of a month: the previous slot belongs to the previous month's rows.
-            var rows = await store.GetQuarterHoursAsync(latest.DeviceId, start - QuarterHour.Length, start + QuarterHour.Length, cancellationToken);
+            var rows = await store.GetQuarterHoursAsync(deviceId, start - QuarterHour.Length, start + QuarterHour.Length, cancellationToken);
             around = rows.ToSlots();
         }
 
-        var live = LiveQuarter.Compute(
-            now,
-            around,
-            new LatestReading(latest.Ts, latest.EnergyImportKwh, latest.ImportPowerW),
-            analysis.Quarters.Peak?.AveragePowerW);
-        return LiveQuarterResponse.From(live);
+        var context = new QuarterContext(start, now, around, analysis.Quarters.Peak?.AveragePowerW);
+        _contexts[deviceId] = context;
+        return context;
     }
+
+    private sealed record QuarterContext(
+        DateTimeOffset QuarterStart,
+        DateTimeOffset ComputedAt,
+        IReadOnlyList<QuarterSlot> Around,
+        double? MonthPeakW);
 }

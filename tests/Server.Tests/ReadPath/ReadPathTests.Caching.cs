@@ -53,3 +53,25 @@ public abstract partial class ReadPathTests
         Assert.Equal(9, march.GetProperty("peaks").GetArrayLength());
     }
 }
+
+public abstract partial class ReadPathTests
+{
+    [Fact]
+    public async Task The_live_quarter_follows_an_upload_that_sets_a_new_monthly_peak_at_once()
+    {
+        // 2 kW from 10:00, and the clock stands still: only an ingest can make the answer change.
+        await Server.Store.LoadAsync(Steady(Device, Utc("2026-03-10T10:00:00Z"), Utc("2026-03-10T10:37:30Z"), _ => 2000, startKwh: 1000));
+        Server.Clock.Set(Utc("2026-03-10T10:37:30Z"));
+        using var client = Client();
+        var before = (await GetJsonAsync($"/v1/realtime?device_id={Device}")).GetProperty("live_quarter");
+        Assert.Equal(2000, before.GetProperty("month_peak_so_far_w").GetDouble(), 1);
+
+        // A backlog from earlier this morning arrives: a quarter at 6 kW.
+        await client.IngestAsync(Steady(Device, Utc("2026-03-10T08:00:00Z"), Utc("2026-03-10T08:15:00Z"), _ => 6000, startKwh: 900));
+
+        var after = (await GetJsonAsync($"/v1/realtime?device_id={Device}")).GetProperty("live_quarter");
+        Assert.Equal(6000, after.GetProperty("month_peak_so_far_w").GetDouble(), 1);
+        // Projected at 2 kW to the quarter's end: 2000 W, so 4000 W of room under the new 6 kW peak.
+        Assert.Equal(4000, after.GetProperty("headroom_w").GetDouble(), 1);
+    }
+}
