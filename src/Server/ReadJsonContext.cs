@@ -13,6 +13,7 @@ namespace P1Telemetry.Server;
 [JsonSerializable(typeof(CapacityMonthResponse))]
 [JsonSerializable(typeof(CapacityYearResponse))]
 [JsonSerializable(typeof(MonthDigest))]
+[JsonSerializable(typeof(MonthPartHeader))]
 [JsonSerializable(typeof(SeriesResponse))]
 [JsonSerializable(typeof(QuarterHourExportRow))]
 [JsonSerializable(typeof(LiveQuarterResponse))]

@@ -16,21 +16,10 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
             ct => ComputeMonthJsonAsync(deviceId, month, ct), cancellationToken);
 
     /// <summary>The month view as UTF-8 JSON, computed without looking for a cached response.</summary>
-    public async Task<byte[]> ComputeMonthJsonAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken) =>
-        SerializeMonth(await GetMonthAsync(deviceId, month, cancellationToken));
-
-    public static byte[] SerializeMonth(CapacityMonthResponse response) =>
-        JsonSerializer.SerializeToUtf8Bytes(response, ReadJsonContext.Default.CapacityMonthResponse);
-
-    /// <summary>The year view as UTF-8 JSON.</summary>
-    public Task<byte[]> GetYearJsonAsync(string deviceId, int year, CancellationToken cancellationToken) =>
-        history.GetOrCreateAsync(deviceId, $"capacity-year:{year}", settings.Calendar.Year(year).End, async ct =>
-            JsonSerializer.SerializeToUtf8Bytes(await GetYearAsync(deviceId, year, ct), ReadJsonContext.Default.CapacityYearResponse),
-            cancellationToken);
-
-    public async Task<CapacityMonthResponse> GetMonthAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken)
+    public async Task<byte[]> ComputeMonthJsonAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken)
     {
         var analysis = await digests.AnalyzeAsync(deviceId, month, cancellationToken);
+        var quarters = analysis.Quarters;
         var digest = analysis.ToDigest();
         var previous = await digests.GetRangeAsync(deviceId, month.AddMonths(-11), 11, cancellationToken);
         var (rolling, months) = Rolling(month, [.. previous, digest]);
@@ -38,7 +27,7 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
         var meter = await MeterPeakAsync(deviceId, digest, cancellationToken);
         var calendar = settings.Calendar;
 
-        return new CapacityMonthResponse
+        var response = new CapacityMonthResponse
         {
             Month = month.ToString(),
             DeviceId = deviceId,
@@ -46,16 +35,9 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
             From = calendar.ToLocal(analysis.Range.Start),
             To = calendar.ToLocal(analysis.Range.End),
             Complete = analysis.Evaluated.End >= analysis.Range.End,
-            Peaks = [.. analysis.Quarters.Quarters.Select(q => new QuarterPeak
-            {
-                Start = q.Start,
-                End = q.End,
-                AveragePowerW = Round(q.AveragePowerW),
-                Samples = q.SampleCount,
-                MeanImportPowerW = Round(q.MeanImportPowerW),
-            })],
-            Gaps = [.. analysis.Quarters.Gaps.Select(g => new QuarterGap { Start = g.Start, End = g.End, Quarters = g.Quarters })],
-            GapQuarters = analysis.Quarters.GapQuarters,
+            Peaks = [], // written from quarters.PeaksJson
+            Gaps = [.. quarters.Gaps.Select(g => new QuarterGap { Start = g.Start, End = g.End, Quarters = g.Quarters })],
+            GapQuarters = quarters.GapQuarters,
             MonthlyPeakW = Round(digest.PeakW),
             MonthlyPeakTs = digest.PeakTs,
             BilledPeakW = Round(digest.BilledPeakW),
@@ -68,7 +50,14 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
             MonthlyPowerPeakW = meter?.MonthlyPowerPeakW,
             MonthlyPowerPeakTs = meter?.MonthlyPowerPeakTs,
         };
+        return CapacityMonthJson.Write(response, quarters.PeaksJson);
     }
+
+    /// <summary>The year view as UTF-8 JSON.</summary>
+    public Task<byte[]> GetYearJsonAsync(string deviceId, int year, CancellationToken cancellationToken) =>
+        history.GetOrCreateAsync(deviceId, $"capacity-year:{year}", settings.Calendar.Year(year).End, async ct =>
+            JsonSerializer.SerializeToUtf8Bytes(await GetYearAsync(deviceId, year, ct), ReadJsonContext.Default.CapacityYearResponse),
+            cancellationToken);
 
     public async Task<CapacityYearResponse> GetYearAsync(string deviceId, int year, CancellationToken cancellationToken)
     {

@@ -9,41 +9,48 @@ namespace P1Telemetry.Server.Capacity;
 /// <summary>Analyses local months of a device from the <c>quarter_hours</c> rollup, caching settled months' digests.</summary>
 public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, HistoryCache history, TimeProvider timeProvider)
 {
-    /// <summary>Every quarter value of <paramref name="month"/>, up to the quarter in progress.</summary>
-    public async Task<MonthAnalysis> AnalyzeAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every quarter value of <paramref name="month"/>, up to the quarter in progress. In the running month the
+    /// days before today are settled: they are evaluated once and cached, so a request costs today's rows.
+    /// </summary>
+    public Task<MonthAnalysis> AnalyzeAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken) =>
+        AnalyzeAsync(deviceId, month, writePeaks: true, cancellationToken);
+
+    private async Task<MonthAnalysis> AnalyzeAsync(string deviceId, LocalMonth month, bool writePeaks, CancellationToken cancellationToken)
     {
         var range = settings.Calendar.Month(month);
-        var inProgress = QuarterHour.StartOf(timeProvider.GetUtcNow());
-        var evaluated = new TimeRange(range.Start, range.End < inProgress ? range.End : Max(inProgress, range.Start));
+        var split = Clamp(history.SettledBefore(), range.Start, range.End);
+        if (split == range.End)
+        {
+            // A settled month: whoever asks caches the result (the response or the digest).
+            return new MonthAnalysis(month, range, await ComputePartAsync(deviceId, range, writePeaks, cancellationToken), [], range.End);
+        }
+
+        var settled = split > range.Start
+            ? await SettledDaysAsync(deviceId, month, new TimeRange(range.Start, split), cancellationToken)
+            : MonthPart.Empty(range.Start);
 
         // One slot on either side holds the readings the boundary registers are interpolated with.
-        var slots = await SlotsAsync(deviceId, range.Start - QuarterHour.Length, range.End + QuarterHour.Length, cancellationToken);
-        return new MonthAnalysis(month, range, evaluated, QuarterValues.Compute(slots, evaluated), slots);
+        var inProgress = QuarterHour.StartOf(timeProvider.GetUtcNow());
+        var recentFrom = split - QuarterHour.Length;
+        var slots = (await store.GetQuarterHoursAsync(deviceId, recentFrom, range.End + QuarterHour.Length, cancellationToken)).ToSlots();
+        var today = MonthPart.Compute(slots, new TimeRange(split, Clamp(inProgress, split, range.End)), new TimeRange(split, range.End));
+        return new MonthAnalysis(month, range, settled.Append(today), slots, recentFrom);
     }
 
-    /// <summary>
-    /// The rollup rows in [from, to): the settled part (before today) from the cache when it was read before,
-    /// only the rest from the database. A running month thus costs today's rows, not the whole month's.
-    /// </summary>
-    private async Task<List<QuarterSlot>> SlotsAsync(string deviceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<MonthPart> SettledDaysAsync(string deviceId, LocalMonth month, TimeRange days, CancellationToken cancellationToken)
     {
-        var settled = history.SettledBefore();
-        if (settled <= from)
-        {
-            return (await store.GetQuarterHoursAsync(deviceId, from, to, cancellationToken)).ToSlots();
-        }
+        var key = string.Create(CultureInfo.InvariantCulture, $"settled-days:{month}:{days.End.UtcTicks}");
+        var bytes = await history.GetOrCreateAsync(deviceId, key, days.End,
+            async ct => MonthPartCodec.Encode(await ComputePartAsync(deviceId, days, writePeaks: true, ct)),
+            cancellationToken);
+        return MonthPartCodec.Decode(bytes);
+    }
 
-        var split = settled < to ? settled : to;
-        var key = string.Create(CultureInfo.InvariantCulture, $"slots:{from.UtcTicks}:{split.UtcTicks}");
-        var cached = await history.GetOrCreateAsync(deviceId, key, split, async ct =>
-            SlotCodec.Encode((await store.GetQuarterHoursAsync(deviceId, from, split, ct)).ToSlots()), cancellationToken);
-        var slots = SlotCodec.Decode(cached);
-        if (split < to)
-        {
-            slots.AddRange((await store.GetQuarterHoursAsync(deviceId, split, to, cancellationToken)).ToSlots());
-        }
-
-        return slots;
+    private async Task<MonthPart> ComputePartAsync(string deviceId, TimeRange range, bool writePeaks, CancellationToken cancellationToken)
+    {
+        var rows = await store.GetQuarterHoursAsync(deviceId, range.Start - QuarterHour.Length, range.End + QuarterHour.Length, cancellationToken);
+        return MonthPart.Compute(rows.ToSlots(), range, range, writePeaks);
     }
 
     /// <summary>The digest of <paramref name="month"/>, from the cache when the month is settled.</summary>
@@ -69,11 +76,12 @@ public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, 
         var range = settings.Calendar.Month(month);
         var bytes = await history.GetOrCreateAsync(deviceId, $"digest:{month}", range.End, async ct =>
         {
-            var analysis = await AnalyzeAsync(deviceId, month, ct);
+            var analysis = await AnalyzeAsync(deviceId, month, writePeaks: false, ct);
             return JsonSerializer.SerializeToUtf8Bytes(analysis.ToDigest(), ReadJsonContext.Default.MonthDigest);
         }, stamp, cancellationToken);
         return JsonSerializer.Deserialize(bytes, ReadJsonContext.Default.MonthDigest)!;
     }
 
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+    private static DateTimeOffset Clamp(DateTimeOffset value, DateTimeOffset min, DateTimeOffset max) =>
+        value < min ? min : value > max ? max : value;
 }

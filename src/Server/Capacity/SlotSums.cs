@@ -15,20 +15,36 @@ internal static class SlotSums
                 continue;
             }
 
-            total = total is not { } sum ? slot with { Start = range.Start } : sum with
-            {
-                SampleCount = sum.SampleCount + slot.SampleCount,
-                ImportPowerSumW = sum.ImportPowerSumW + slot.ImportPowerSumW,
-                ImportPowerMaxW = Math.Max(sum.ImportPowerMaxW, slot.ImportPowerMaxW),
-                PowerSumW = sum.PowerSumW + slot.PowerSumW,
-                PowerMinW = Math.Min(sum.PowerMinW, slot.PowerMinW),
-                PowerMaxW = Math.Max(sum.PowerMaxW, slot.PowerMaxW),
-                LastTs = slot.LastTs,
-                LastImportKwh = slot.LastImportKwh,
-                LastExportKwh = slot.LastExportKwh,
-            };
+            total = Add(total, slot with { Start = range.Start });
         }
 
         return total;
+    }
+
+    /// <summary><paramref name="earlier"/> and <paramref name="later"/> (which follows it in time) as one slot.</summary>
+    public static QuarterSlot? Add(QuarterSlot? earlier, QuarterSlot? later)
+    {
+        if (earlier is not { } sum)
+        {
+            return later;
+        }
+
+        if (later is not { } slot)
+        {
+            return earlier;
+        }
+
+        return sum with
+        {
+            SampleCount = sum.SampleCount + slot.SampleCount,
+            ImportPowerSumW = sum.ImportPowerSumW + slot.ImportPowerSumW,
+            ImportPowerMaxW = Math.Max(sum.ImportPowerMaxW, slot.ImportPowerMaxW),
+            PowerSumW = sum.PowerSumW + slot.PowerSumW,
+            PowerMinW = Math.Min(sum.PowerMinW, slot.PowerMinW),
+            PowerMaxW = Math.Max(sum.PowerMaxW, slot.PowerMaxW),
+            LastTs = slot.LastTs,
+            LastImportKwh = slot.LastImportKwh,
+            LastExportKwh = slot.LastExportKwh,
+        };
     }
 }

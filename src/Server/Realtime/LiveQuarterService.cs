@@ -63,10 +63,10 @@ public sealed class LiveQuarterService(
         }
 
         var analysis = await digests.AnalyzeAsync(deviceId, settings.Calendar.MonthOf(now), cancellationToken);
-        IReadOnlyList<QuarterSlot> around = analysis.Slots.Where(slot => slot.Start >= start - QuarterHour.Length && slot.Start <= start).ToList();
-        if (start - QuarterHour.Length < analysis.Range.Start)
+        IReadOnlyList<QuarterSlot> around = analysis.RecentSlots.Where(slot => slot.Start >= start - QuarterHour.Length && slot.Start <= start).ToList();
+        if (start - QuarterHour.Length < analysis.RecentFrom)
         {
-            // The first quarter of a month: the previous slot belongs to the previous month's rows.
+            // Not among the rows the analysis read: only today's are.
             var rows = await store.GetQuarterHoursAsync(deviceId, start - QuarterHour.Length, start + QuarterHour.Length, cancellationToken);
             around = rows.ToSlots();
         }
