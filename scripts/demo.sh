@@ -239,6 +239,8 @@ if [ ! -f "$DEMO/backfilled" ]; then
   if ! env "${EDGE_ENV[@]}" "$EDGE" backfill "$HISTORY" 2>&1 | tee -a "$LOGS/backfill.log"; then
     die "backfill failed (log: $LOGS/backfill.log)"
   fi
+  # The daemon's next health file (every 5 s) counts the whole backfill; one written meanwhile would not.
+  rm -f "$DEMO/edge/health.json"
 fi
 
 spool_depth() {
