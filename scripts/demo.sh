@@ -169,9 +169,18 @@ wait_until() {
 step "meter simulator (HomeWizard P1 v2 API on https://127.0.0.1:$SIM_HTTPS_PORT)"
 SIM_LOG_START=0
 [ -f "$LOGS/simulator.log" ] && SIM_LOG_START=$(wc -l <"$LOGS/simulator.log")
+SIM_START=()
+if [ ! -f "$DEMO/backfilled" ]; then
+  # On the first run the history ends exactly where the live meter starts (same instant, whole seconds): the
+  # registers and the month's peak continue without a step, and today has no gap before the meter's start.
+  METER_START="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  SIM_START=(--start "$METER_START")
+  # Registers saved by an interrupted first run would not match the history written now.
+  rm -f "$DEMO/sim/meter-registers.json"
+fi
 start_child simulator "$SIM" serve \
   --bind 127.0.0.1 --http-port "$SIM_HTTP_PORT" --https-port "$SIM_HTTPS_PORT" \
-  --state-dir "$DEMO/sim" --token "$DEMO_METER_TOKEN" --seed "$SEED"
+  --state-dir "$DEMO/sim" --token "$DEMO_METER_TOKEN" --seed "$SEED" "${SIM_START[@]}"
 sim_ca_line() { tail -n +"$((SIM_LOG_START + 1))" "$LOGS/simulator.log" | grep -m1 -oE '^ca .+' ; }
 wait_until simulator 60 sim_ca_line
 SIM_CA="$(sim_ca_line | cut -d' ' -f2-)"
@@ -208,27 +217,31 @@ EDGE_ENV=(
   TIMEZONE=Europe/Brussels
 )
 
-BACKFILL_TOTAL=0
-if [ ! -f "$DEMO/backfilled" ]; then
-  step "history: $HISTORY_DAYS days of meter readings (first run only)"
-  HISTORY="$DEMO/history.csv"
-  # The history ends where the live meter begins: today, local time.
-  "$SIM" history --days "$HISTORY_DAYS" --out "$HISTORY" --seed "$SEED" \
-    --end "$(TZ=Europe/Brussels date +%F)" --interval-s "$HISTORY_INTERVAL_S" >>"$LOGS/simulator.log" 2>&1 \
-    || die "writing the history failed (log: $LOGS/simulator.log)"
-  BACKFILL_TOTAL=$(($(wc -l <"$HISTORY") - 1))
-  echo "  $BACKFILL_TOTAL readings in $HISTORY"
-  step "backfill: spooling the history on the edge"
-  if ! env "${EDGE_ENV[@]}" "$EDGE" backfill "$HISTORY" 2>&1 | tee -a "$LOGS/backfill.log"; then
-    die "backfill failed (log: $LOGS/backfill.log)"
-  fi
-fi
-
 # ---------------------------------------------------------------------------------------------------
+# The daemon starts before the backfill so that it reads the live meter from (nearly) its start; the
+# backfill adds the history to the same spool meanwhile.
 step "edge daemon (simulator -> spool -> https://127.0.0.1:$SERVER_PORT/v1/ingest)"
 rm -f "$DEMO/edge/health.json"
 start_child edge env "${EDGE_ENV[@]}" "$EDGE"
 wait_until edge 60 test -s "$DEMO/edge/health.json"
+
+BACKFILL_TOTAL=0
+if [ ! -f "$DEMO/backfilled" ]; then
+  step "history: $HISTORY_DAYS days of meter readings (first run only)"
+  HISTORY="$DEMO/history.csv"
+  # The history ends where the live meter began ($METER_START): the whole days before today and today so far.
+  "$SIM" history --days "$HISTORY_DAYS" --out "$HISTORY" --seed "$SEED" \
+    --end "$METER_START" --interval-s "$HISTORY_INTERVAL_S" >>"$LOGS/simulator.log" 2>&1 \
+    || die "writing the history failed (log: $LOGS/simulator.log)"
+  BACKFILL_TOTAL=$(($(wc -l <"$HISTORY") - 1))
+  echo "  $BACKFILL_TOTAL readings in $HISTORY, up to the meter's start at $METER_START"
+  step "backfill: spooling the history on the edge"
+  if ! env "${EDGE_ENV[@]}" "$EDGE" backfill "$HISTORY" 2>&1 | tee -a "$LOGS/backfill.log"; then
+    die "backfill failed (log: $LOGS/backfill.log)"
+  fi
+  # The daemon's next health file (every 5 s) counts the whole backfill; one written meanwhile would not.
+  rm -f "$DEMO/edge/health.json"
+fi
 
 spool_depth() {
   grep -oE '"spool_depth": *[0-9]+' "$DEMO/edge/health.json" 2>/dev/null | grep -oE '[0-9]+$' || echo ""

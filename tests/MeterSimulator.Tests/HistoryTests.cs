@@ -146,6 +146,7 @@ public sealed class HistoryTests : IDisposable
     [InlineData(new[] { "--days", "1" }, "--out")]
     [InlineData(new[] { "--days", "0", "--out", "x.csv" }, "--days")]
     [InlineData(new[] { "--days", "1", "--out", "x.csv", "--end", "01/03/2026" }, "--end")]
+    [InlineData(new[] { "--days", "1", "--out", "x.csv", "--end", "2026-03-01T12:00:00" }, "--end")]
     [InlineData(new[] { "--days", "1", "--out", "x.csv", "--interval-s", "7" }, "--interval-s")]
     [InlineData(new[] { "--days", "1", "--out", "x.csv", "--speed", "3" }, "--speed")]
     public async Task Bad_arguments_exit_2_naming_the_option(string[] args, string named)

@@ -71,14 +71,18 @@ public sealed class TelegramGeneratorTests
     [Theory]
     [InlineData(1)]
     [InlineData(10)]
-    public void Registers_integrate_power_exactly_within_the_meters_1_Wh_resolution(int intervalSeconds)
+    public void Registers_integrate_power_second_by_second_within_the_meters_1_Wh_resolution(int intervalSeconds)
     {
         // Spans a weekday morning tariff change (07:00 local) and PV export around noon.
-        var telegrams = Generate(11, new DateTimeOffset(2026, 6, 9, 4, 0, 0, TimeSpan.Zero), 10 * 3600 / intervalSeconds, intervalSeconds);
+        var start = new DateTimeOffset(2026, 6, 9, 4, 0, 0, TimeSpan.Zero);
+        var telegrams = Generate(11, start, 10 * 3600 / intervalSeconds, intervalSeconds);
         var first = telegrams[0];
         var last = telegrams[^1];
-        var importedJ = telegrams.Skip(1).Sum(t => Math.Max(t.PowerW, 0) * (long)intervalSeconds);
-        var exportedJ = telegrams.Skip(1).Sum(t => Math.Max(-t.PowerW, 0) * (long)intervalSeconds);
+        // A meter integrates continuously: every second counts, whatever the telegram interval.
+        var profile = new HouseholdProfile(11, Brussels);
+        var seconds = Enumerable.Range(1, (int)(last.TsUtc - first.TsUtc).TotalSeconds).Select(s => profile.PowerAt(first.TsUtc.AddSeconds(s)).Total).ToList();
+        var importedJ = seconds.Sum(p => (long)Math.Max(p, 0));
+        var exportedJ = seconds.Sum(p => (long)Math.Max(-p, 0));
 
         var importDeltaWh = (last.ImportT1Wh + last.ImportT2Wh) - (first.ImportT1Wh + first.ImportT2Wh);
         var exportDeltaWh = (last.ExportT1Wh + last.ExportT2Wh) - (first.ExportT1Wh + first.ExportT2Wh);
@@ -88,6 +92,18 @@ public sealed class TelegramGeneratorTests
         Assert.InRange(exportDeltaWh - (exportedJ / 3600.0), -2, 2);
         Assert.True(importDeltaWh > 1_000, "a household imports more than 1 kWh in 10 hours");
         Assert.True(last.ImportT1Wh > first.ImportT1Wh && last.ImportT2Wh > first.ImportT2Wh, "both tariffs were booked");
+    }
+
+    [Fact]
+    public void A_10_s_meter_shows_the_registers_and_quarter_figures_of_a_1_s_meter_at_the_same_instants()
+    {
+        var start = new DateTimeOffset(2026, 2, 3, 17, 4, 10, TimeSpan.Zero);
+        var everySecond = Generate(4, start, 3 * 3600);
+        var everyTenSeconds = Generate(4, start, 3 * 360, intervalSeconds: 10);
+
+        var subsample = everySecond.Where(t => t.TsUtc.Second % 10 == 0).ToList();
+        Assert.Equal(subsample, everyTenSeconds);
+        Assert.Contains(everyTenSeconds, t => t.AveragePower15mW > 1_000);
     }
 
     [Fact]
@@ -125,23 +141,31 @@ public sealed class TelegramGeneratorTests
         Assert.Equal(2, BelgianTariffSchedule.TariffAt(new DateTime(2026, 6, 13, 12, 0, 0)));
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(10)]
-    public void Average_power_15m_is_the_offtake_energy_so_far_in_the_clock_quarter_times_four(int intervalSeconds)
+    [Fact]
+    public void Average_power_15m_is_the_offtake_energy_so_far_in_the_clock_quarter_times_four()
     {
         var start = new DateTimeOffset(2026, 2, 3, 17, 0, 0, TimeSpan.Zero);
-        var telegrams = Generate(4, start, 2 * 3600 / intervalSeconds, intervalSeconds);
+        var telegrams = Generate(4, start, 2 * 3600);
 
         long quarterJ = 0;
         foreach (var t in telegrams)
         {
             var atBoundary = t.TsUtc.Minute % 15 == 0 && t.TsUtc.Second == 0;
-            quarterJ = atBoundary ? 0 : quarterJ + (Math.Max(t.PowerW, 0) * (long)intervalSeconds);
+            quarterJ = atBoundary ? 0 : quarterJ + Math.Max(t.PowerW, 0);
             Assert.Equal((int)(quarterJ * 4 / 3600), t.AveragePower15mW);
         }
 
         Assert.Contains(telegrams, t => t.AveragePower15mW > 100);
+    }
+
+    [Fact]
+    public void A_meter_started_within_a_quarter_already_holds_the_quarters_energy_so_far()
+    {
+        var quarterStart = new DateTimeOffset(2026, 2, 3, 17, 0, 0, TimeSpan.Zero);
+        var fromQuarterStart = Generate(4, quarterStart, 600);
+        var startedLater = Generate(4, quarterStart.AddSeconds(420), 180);
+
+        Assert.Equal(fromQuarterStart.Skip(420).Select(t => t.AveragePower15mW), startedLater.Select(t => t.AveragePower15mW));
     }
 
     [Fact]
@@ -187,15 +211,29 @@ public sealed class TelegramGeneratorTests
         Assert.Equal(firstQuarterEnd.MonthlyPowerPeakTsUtc, firstQuarterEnd.TsUtc);
     }
 
-    [Fact]
-    public void Mid_month_start_carries_an_earlier_peak_of_the_same_month()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    public void A_meter_started_mid_month_shows_the_peak_it_would_have_reached_running_since_the_1st(int intervalSeconds)
     {
-        var start = new DateTimeOffset(2026, 5, 17, 10, 0, 3, TimeSpan.Zero);
-        var first = Generate(9, start, 1)[0];
+        // From local midnight of 2026-05-01 to the 3rd, 12:00:10 local (a peak reached after the start must update it too).
+        var monthStart = new DateTimeOffset(2026, 4, 30, 22, 0, 0, TimeSpan.Zero);
+        var midMonth = new DateTimeOffset(2026, 5, 3, 10, 0, 10, TimeSpan.Zero);
+        var sinceTheFirst = new TelegramGenerator(9, monthStart, TimeSpan.FromSeconds(intervalSeconds), Brussels);
+        while (sinceTheFirst.NextInstant < midMonth)
+        {
+            sinceTheFirst.Next();
+        }
 
-        Assert.NotNull(first.MonthlyPowerPeakW);
-        Assert.InRange(first.MonthlyPowerPeakTimestamp!.Value, new DateTime(2026, 5, 1), first.MeterTimestamp);
-        Assert.Equal(0, first.MonthlyPowerPeakTimestamp.Value.Minute % 15);
+        // The registers are anchored per start instant; everything the quarter and the month figures say is the same.
+        static object Figures(Telegram t) => (t.TsUtc, t.PowerW, t.AveragePower15mW, t.MonthlyPowerPeakW, t.MonthlyPowerPeakTimestamp, t.MonthlyPowerPeakTsUtc, t.GasTsUtc);
+        var startedMidMonth = new TelegramGenerator(9, midMonth, TimeSpan.FromSeconds(intervalSeconds), Brussels);
+        for (var i = 0; i < 3 * 3600 / intervalSeconds; i++)
+        {
+            Assert.Equal(Figures(sinceTheFirst.Next()), Figures(startedMidMonth.Next()));
+        }
+
+        Assert.True(startedMidMonth.Next().MonthlyPowerPeakW > 1_000, "two days and a half hold some quarter above 1 kW");
     }
 
     [Fact]

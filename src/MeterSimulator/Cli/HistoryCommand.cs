@@ -3,8 +3,10 @@ using System.Globalization;
 namespace P1Telemetry.MeterSimulator.Cli;
 
 /// <summary>
-/// <c>p1-meter-simulator history --days N --out FILE [--seed N] [--end YYYY-MM-DD] [--interval-s 1]</c>:
-/// writes the N local days before <c>--end</c> (exclusive; default today, so only the past) as CSV.
+/// <c>p1-meter-simulator history --days N --out FILE [--seed N] [--end YYYY-MM-DD|INSTANT|now] [--interval-s 1]</c>:
+/// writes the N local days before <c>--end</c> (exclusive; default today, so only the past) as CSV. An instant
+/// (RFC 3339, or <c>now</c>) ends the history there instead of at a midnight, after the N whole days before its
+/// local day, so that a live meter started at that instant (<c>--start</c>) continues it without a gap.
 /// </summary>
 internal static class HistoryCommand
 {
@@ -43,20 +45,46 @@ internal static class HistoryCommand
             errors.Add($"--timezone '{timeZoneId}' is not a known time zone.");
         }
 
-        DateOnly end;
-        if (reader.GetString("end") is { } endText)
+        var end = default(DateTimeOffset);
+        var endText = reader.GetString("end");
+        if (endText is null)
         {
-            if (!DateOnly.TryParseExact(endText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out end))
-            {
-                errors.Add($"--end must be a date like 2026-03-01, got '{endText}'.");
-            }
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), timeZone).DateTime);
+            end = HistoryRequest.LocalMidnightUtc(today, timeZone);
         }
-        else
+        else if (!TryParseEnd(endText, timeProvider, timeZone, out end))
         {
-            end = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), timeZone).DateTime);
+            errors.Add($"--end must be a date like 2026-03-01 (its local midnight), an RFC 3339 instant like 2026-03-01T12:30:00Z, or 'now'; got '{endText}'.");
         }
 
         return errors.Count == 0 ? new HistoryRequest(days, output!, seed, end, interval, timeZone) : null;
+    }
+
+    /// <summary>A date means its local midnight; an instant or <c>now</c> is taken to the whole second (the meter clock's resolution).</summary>
+    private static bool TryParseEnd(string text, TimeProvider timeProvider, TimeZoneInfo timeZone, out DateTimeOffset end)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            end = HistoryRequest.LocalMidnightUtc(date, timeZone);
+            return true;
+        }
+
+        DateTimeOffset instant;
+        if (string.Equals(text, "now", StringComparison.OrdinalIgnoreCase))
+        {
+            instant = timeProvider.GetUtcNow();
+        }
+        else if (!DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"],
+            CultureInfo.InvariantCulture, DateTimeStyles.None, out instant)
+            || !(text.EndsWith('Z') || text.EndsWith('z') || text[^6] is '+' or '-'))
+        {
+            // The offset is required: a local time without one is ambiguous once a year.
+            end = default;
+            return false;
+        }
+
+        end = new DateTimeOffset(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        return true;
     }
 
     public static async Task<int> RunAsync(HistoryRequest request, TextWriter standardOutput, TextWriter standardError,
@@ -75,21 +103,24 @@ internal static class HistoryCommand
         }
 
         await standardError.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {rows} rows ({request.Days} days ending {request.End:yyyy-MM-dd}, seed {request.Seed}) to {request.OutputPath}"));
+            $"wrote {rows} rows (from {request.StartUtc:yyyy-MM-dd'T'HH:mm:ss'Z'} to {request.EndUtc:yyyy-MM-dd'T'HH:mm:ss'Z'}, seed {request.Seed}) to {request.OutputPath}"));
         return 0;
     }
 }
 
-/// <summary>What the history command writes: <see cref="Days"/> local days ending at the start of <see cref="End"/>.</summary>
-internal sealed record HistoryRequest(int Days, string OutputPath, int Seed, DateOnly End, int IntervalSeconds, TimeZoneInfo TimeZone)
+/// <summary>
+/// What the history command writes: the telegrams from local midnight <see cref="Days"/> days before the local day
+/// of <see cref="EndUtc"/> up to <see cref="EndUtc"/> (exclusive; a midnight for a date, otherwise an instant).
+/// </summary>
+internal sealed record HistoryRequest(int Days, string OutputPath, int Seed, DateTimeOffset EndUtc, int IntervalSeconds, TimeZoneInfo TimeZone)
 {
-    public DateTimeOffset StartUtc => LocalMidnightUtc(End.AddDays(-Days));
+    public DateOnly EndLocalDate => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(EndUtc, TimeZone).DateTime);
 
-    public DateTimeOffset EndUtc => LocalMidnightUtc(End);
+    public DateTimeOffset StartUtc => LocalMidnightUtc(EndLocalDate.AddDays(-Days), TimeZone);
 
-    private DateTimeOffset LocalMidnightUtc(DateOnly date)
+    public static DateTimeOffset LocalMidnightUtc(DateOnly date, TimeZoneInfo timeZone)
     {
         var midnight = date.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(midnight, TimeZone.GetUtcOffset(midnight)).ToUniversalTime();
+        return new DateTimeOffset(midnight, timeZone.GetUtcOffset(midnight)).ToUniversalTime();
     }
 }

@@ -14,18 +14,20 @@ internal static class HistoryCsvWriter
         var interval = TimeSpan.FromSeconds(request.IntervalSeconds);
         var end = request.EndUtc;
 
-        // The history ends where a meter started at its end begins, so live readings continue it without the
-        // registers stepping back: a first pass measures what the span adds, the second writes it from there.
-        var probe = new TelegramGenerator(request.Seed, request.StartUtc, interval, request.TimeZone);
-        var before = probe.Registers;
-        while (probe.NextInstant < end)
+        // The history ends where a meter started at its end begins: its telegram at the end instant (not written)
+        // would show exactly the registers that a live meter started there shows first, whatever the interval of
+        // either, because both book the same energy second by second.
+        var first = TelegramGenerator.AlignToInterval(request.StartUtc, interval);
+        var profile = new HouseholdProfile(request.Seed, request.TimeZone);
+        var added = default(EnergyBooking);
+        for (var from = first; from < end; from = from.AddDays(1))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            probe.Next();
+            var to = from.AddDays(1) < end ? from.AddDays(1) : end;
+            added += EnergyBooking.Over(profile, from, to, out _);
         }
 
-        var added = probe.Registers - before;
-        var atStart = TelegramGenerator.AnchoredRegisters(request.Seed, request.TimeZone, end) - added;
+        var atStart = TelegramGenerator.AnchoredRegisters(request.Seed, request.TimeZone, end) - added.AsRegisters();
         var generator = new TelegramGenerator(request.Seed, request.StartUtc, interval, request.TimeZone, atStart);
 
         await writer.WriteLineAsync(Header.AsMemory(), cancellationToken);

@@ -36,7 +36,8 @@ internal static partial class ServeCommand
           --api-disabled              v1 answers 403 (error 202)
           --latency-ms N --error-rate F --drop-rate F --hang --glitch backwards|spike
                                       faults (also settable at run time: PUT /sim/faults)
-               p1-meter-simulator history --days N --out FILE [--seed N] [--end YYYY-MM-DD] [--interval-s 1]
+               p1-meter-simulator history --days N --out FILE [--seed N] [--end YYYY-MM-DD|INSTANT|now] [--interval-s 1]
+                 (an instant ends the history where a meter started with --start INSTANT continues it)
         """;
 
     public static SimulatorOptions? Parse(IEnumerable<string> args, Func<string, string?> environment, List<string> errors)

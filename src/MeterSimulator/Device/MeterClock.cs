@@ -25,7 +25,9 @@ internal sealed partial class MeterClock(SimulatedDevice device, ILogger<MeterCl
         _realAnchor = time.GetUtcNow();
         var start = options.Start ?? _realAnchor;
         var interval = TimeSpan.FromSeconds(options.TelegramIntervalSeconds);
-        var anchored = TelegramGenerator.AnchoredRegisters(options.Seed, device.TimeZone, start);
+        // The registers the first telegram shows: where the household's anchor puts them at its instant (so a
+        // history written up to that instant is continued without a step), or further if a previous run got there.
+        var anchored = TelegramGenerator.AnchoredRegisters(options.Seed, device.TimeZone, TelegramGenerator.AlignToInterval(start, interval));
         var saved = MeterStateFile.TryLoad(device.StateDirectory, options.Seed, start);
         _generator = new TelegramGenerator(options.Seed, start, interval, device.TimeZone,
             saved is { } previous ? MeterRegisters.Max(anchored, previous) : anchored);

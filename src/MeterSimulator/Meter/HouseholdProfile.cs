@@ -15,6 +15,8 @@ public sealed class HouseholdProfile
     private readonly HouseholdTraits _traits;
     private DayPlan? _today;
     private DayPlan? _yesterday;
+    private long _offsetQuarterTicks = long.MinValue;
+    private TimeSpan _offset;
 
     public HouseholdProfile(int seed, TimeZoneInfo timeZone)
     {
@@ -35,7 +37,7 @@ public sealed class HouseholdProfile
     /// <summary>Net power per phase during the second that ends at <paramref name="utc"/>.</summary>
     public PhasePower PowerAt(DateTimeOffset utc)
     {
-        var local = TimeZoneInfo.ConvertTime(utc, _timeZone).DateTime;
+        var local = Local(utc);
         var today = PlanFor(DateOnly.FromDateTime(local));
         var yesterday = PlanFor(DateOnly.FromDateTime(local).AddDays(-1));
         var second = utc.ToUnixTimeSeconds();
@@ -49,8 +51,11 @@ public sealed class HouseholdProfile
 
         foreach (var plan in (ReadOnlySpan<DayPlan>)[today, yesterday])
         {
-            foreach (var run in plan.Runs)
+            // Indexed: an interface foreach would allocate an enumerator every second.
+            var runs = plan.Runs;
+            for (var i = 0; i < runs.Count; i++)
             {
+                var run = runs[i];
                 if (run.IsOnAt(local))
                 {
                     l1 += run.L1W;
@@ -86,7 +91,7 @@ public sealed class HouseholdProfile
     /// <summary>Gas flow in litres per second at <paramref name="utc"/>: the boiler (heating unless a heat pump does it) and hot water.</summary>
     public double GasLitresPerSecondAt(DateTimeOffset utc)
     {
-        var local = TimeZoneInfo.ConvertTime(utc, _timeZone).DateTime;
+        var local = Local(utc);
         var plan = PlanFor(DateOnly.FromDateTime(local));
         var litresPerHour = 0.0;
         if (!_traits.HasHeatPump)
@@ -94,8 +99,10 @@ public sealed class HouseholdProfile
             litresPerHour += HeatingDemand(local, plan) * 1_400;
         }
 
-        foreach (var draw in plan.HotWater)
+        var hotWater = plan.HotWater;
+        for (var i = 0; i < hotWater.Count; i++)
         {
+            var draw = hotWater[i];
             if (draw.IsOnAt(local))
             {
                 litresPerHour += draw.L1W;
@@ -103,6 +110,23 @@ public sealed class HouseholdProfile
         }
 
         return litresPerHour / 3600;
+    }
+
+    /// <summary>
+    /// Local wall time. Offsets change on quarter-hour boundaries in UTC (every zone's offset and transition time
+    /// are whole quarter-hours), so one lookup serves a quarter: the profile is evaluated every second in turn.
+    /// </summary>
+    private DateTime Local(DateTimeOffset utc)
+    {
+        var ticks = utc.UtcTicks;
+        var quarter = ticks - (ticks % (TimeSpan.TicksPerMinute * 15));
+        if (quarter != _offsetQuarterTicks)
+        {
+            _offset = _timeZone.GetUtcOffset(new DateTimeOffset(quarter, TimeSpan.Zero));
+            _offsetQuarterTicks = quarter;
+        }
+
+        return new DateTime(ticks + _offset.Ticks, DateTimeKind.Unspecified);
     }
 
     private double FridgeW(DateTimeOffset utc)

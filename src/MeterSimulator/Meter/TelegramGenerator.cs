@@ -4,9 +4,11 @@ namespace P1Telemetry.MeterSimulator.Meter;
 
 /// <summary>
 /// Produces the meter's telegrams one interval apart from a seed and a start instant: a pure, deterministic
-/// sequence (the same seed and start always give the same telegrams). Each telegram books the power of the
-/// interval that ends at it on the registers of the tariff that was active, so the registers integrate power
-/// exactly (to the meter's 1 Wh resolution), and keeps the Belgian quarter-hour and monthly-peak figures.
+/// sequence (the same seed and start always give the same telegrams). Each telegram books the energy of the
+/// interval that ends at it, integrated second by second (see <see cref="EnergyBooking"/>), on the registers of the
+/// tariff that was active, and keeps the Belgian quarter-hour and monthly-peak figures. A generator started at any
+/// instant is in the state a meter running since long before would be in: the current quarter holds its energy
+/// so far and the month peak is the highest quarter since the start of the local month, whatever the interval.
 /// </summary>
 public sealed class TelegramGenerator
 {
@@ -35,7 +37,10 @@ public sealed class TelegramGenerator
     /// <param name="start">The first telegram's instant (rounded down to a whole interval).</param>
     /// <param name="interval">Meter time between telegrams: whole seconds dividing 15 minutes.</param>
     /// <param name="timeZone">The meter's local clock.</param>
-    /// <param name="registersAtStart">The registers before the first telegram; by default where <see cref="RegisterAnchor"/> puts them.</param>
+    /// <param name="registersAtStart">
+    /// The registers the first telegram shows (the energy booked up to its instant); by default where
+    /// <see cref="RegisterAnchor"/> puts them at that instant, whatever the interval.
+    /// </param>
     public TelegramGenerator(int seed, DateTimeOffset start, TimeSpan interval, TimeZoneInfo timeZone,
         MeterRegisters? registersAtStart = null)
     {
@@ -52,23 +57,19 @@ public sealed class TelegramGenerator
         _intervalSeconds = (long)interval.TotalSeconds;
         _profile = new HouseholdProfile(seed, timeZone);
         Interval = interval;
+        NextInstant = AlignToInterval(start, interval);
 
-        // Telegrams fall on whole multiples of the interval, like a meter's clock.
-        var startTicks = start.UtcTicks - (start.UtcTicks % interval.Ticks);
-        NextInstant = new DateTimeOffset(startTicks, TimeSpan.Zero);
-
-        var registers = registersAtStart ?? RegisterAnchor.At(seed, timeZone, NextInstant);
+        // The state after the telegram before the first: the first telegram then books its own interval.
+        var previous = NextInstant - interval;
+        var shown = registersAtStart ?? RegisterAnchor.At(seed, timeZone, NextInstant);
+        var registers = shown - EnergyBooking.Over(_profile, previous, NextInstant, out _).AsRegisters();
         _importT1J = registers.ImportT1J;
         _importT2J = registers.ImportT2J;
         _exportT1J = registers.ExportT1J;
         _exportT2J = registers.ExportT2J;
         _gasLitres = registers.GasLitres;
 
-        var lastGasRead = Floor(NextInstant, GasInterval);
-        _reportedGasLitres = (long)_gasLitres;
-        _reportedGasTsUtc = lastGasRead;
-
-        InitialiseQuarterAndPeak(seed);
+        InitialiseAsRunningBefore(previous);
     }
 
     public TimeSpan Interval { get; }
@@ -89,37 +90,13 @@ public sealed class TelegramGenerator
     {
         var t = NextInstant;
         NextInstant = t.AddSeconds(_intervalSeconds);
-        var intervalStart = t.AddSeconds(-_intervalSeconds);
-        var power = _profile.PowerAt(t);
-        var joules = (long)power.Total * _intervalSeconds;
-        var bookedTariff = BelgianTariffSchedule.TariffAt(Local(intervalStart));
-
-        if (joules > 0)
-        {
-            if (bookedTariff == BelgianTariffSchedule.Day)
-            {
-                _importT1J += joules;
-            }
-            else
-            {
-                _importT2J += joules;
-            }
-
-            _quarterImportJ += joules;
-        }
-        else if (joules < 0)
-        {
-            if (bookedTariff == BelgianTariffSchedule.Day)
-            {
-                _exportT1J -= joules;
-            }
-            else
-            {
-                _exportT2J -= joules;
-            }
-        }
-
-        _gasLitres += _profile.GasLitresPerSecondAt(t) * _intervalSeconds;
+        var booked = EnergyBooking.Over(_profile, t.AddSeconds(-_intervalSeconds), t, out var power);
+        _importT1J += booked.ImportT1J;
+        _importT2J += booked.ImportT2J;
+        _exportT1J += booked.ExportT1J;
+        _exportT2J += booked.ExportT2J;
+        _quarterImportJ += booked.ImportJ;
+        _gasLitres += booked.GasLitres;
         if (t == Floor(t, GasInterval))
         {
             _reportedGasLitres = (long)_gasLitres;
@@ -188,30 +165,36 @@ public sealed class TelegramGenerator
     }
 
     /// <summary>
-    /// The meter has been running before the simulation starts: the current quarter already holds the energy
-    /// since its start, and the month may already have a peak (a seeded earlier quarter).
+    /// Puts the quarter, the month peak and the gas reading where a meter running since long before would have
+    /// them after its telegram at <paramref name="previous"/>; the registers are already there.
     /// </summary>
-    private void InitialiseQuarterAndPeak(int seed)
+    /// <remarks>
+    /// The quarters come from the profile second by second, exactly as <see cref="Next"/> books them, so the peak
+    /// equals the highest quarter a history of the same seed shows for the month (at any interval: the quarter
+    /// values do not depend on it), and the server, computing quarters from the register at the quarter
+    /// boundaries, finds the same values to the registers' 1 Wh resolution.
+    /// </remarks>
+    private void InitialiseAsRunningBefore(DateTimeOffset previous)
     {
-        var first = NextInstant;
-        var quarterStart = QuarterHour.StartOf(first);
-        for (var t = quarterStart.AddSeconds(_intervalSeconds); t < first; t = t.AddSeconds(_intervalSeconds))
-        {
-            _quarterImportJ += Math.Max(0L, (long)_profile.PowerAt(t).Total * _intervalSeconds);
-        }
+        var quarterStart = QuarterHour.StartOf(previous);
+        _quarterImportJ = EnergyBooking.ImportJoules(_profile, quarterStart, previous);
 
-        var local = Local(first);
+        // Like Next: a completed quarter counts for the month its start lies in, and the month of the latest
+        // telegram is the one whose peak shows (reset at local midnight of the 1st).
+        var local = Local(previous);
         _peakMonth = (local.Year, local.Month);
         var monthStartLocal = new DateTime(local.Year, local.Month, 1, 0, 0, 0, DateTimeKind.Unspecified);
-        var monthStart = new DateTimeOffset(monthStartLocal, _timeZone.GetUtcOffset(monthStartLocal));
+        var monthStart = new DateTimeOffset(monthStartLocal, _timeZone.GetUtcOffset(monthStartLocal)).ToUniversalTime();
         var completedQuarters = (int)((quarterStart - monthStart).Ticks / QuarterHour.Length.Ticks);
-        if (completedQuarters >= 1)
+        if (MonthQuarterValues.Peak(_seed, _timeZone, monthStart, completedQuarters) is { } peak)
         {
-            var pick = new Random(DeterministicNoise.RandomSeed(seed, 0x9EA4, monthStart.ToUnixTimeSeconds()));
-            _peakW = 1_800 + pick.Next(0, 3_700);
-            _peakTsUtc = monthStart + (QuarterHour.Length * pick.Next(1, completedQuarters + 1));
+            _peakW = peak.ValueW;
+            _peakTsUtc = peak.QuarterEnd;
         }
 
+        var lastGasRead = Floor(previous, GasInterval);
+        _reportedGasLitres = (long)(_gasLitres - EnergyBooking.GasLitresOver(_profile, lastGasRead, previous));
+        _reportedGasTsUtc = lastGasRead;
     }
 
     private double Voltage(DateTimeOffset t, int phase, int powerW)
@@ -221,6 +204,9 @@ public sealed class TelegramGenerator
     }
 
     private DateTime Local(DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, _timeZone).DateTime;
+
+    /// <summary>Telegrams fall on whole multiples of the interval, like a meter's clock.</summary>
+    internal static DateTimeOffset AlignToInterval(DateTimeOffset instant, TimeSpan interval) => Floor(instant, interval);
 
     private static DateTimeOffset Floor(DateTimeOffset utc, TimeSpan step) =>
         new(utc.UtcTicks - (utc.UtcTicks % step.Ticks), TimeSpan.Zero);
