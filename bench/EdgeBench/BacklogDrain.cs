@@ -19,12 +19,13 @@ internal static class BacklogDrain
 {
     public const int BatchSize = 5_000;
 
-    public static async Task<SampleSpool> FillAsync(string path, int count)
+    /// <summary>A new spool holding <paramref name="count"/> samples, one a second from second <paramref name="first"/>.</summary>
+    public static async Task<SampleSpool> FillAsync(string path, int first, int count)
     {
         var spool = SampleSpool.Open(path, TimeProvider.System);
-        for (var start = 0; start < count; start += 50_000)
+        for (var start = first; start < first + count; start += 50_000)
         {
-            await spool.EnqueueManyAsync(Enumerable.Range(start, Math.Min(50_000, count - start)).Select(Samples.At), default);
+            await spool.EnqueueManyAsync(Enumerable.Range(start, Math.Min(50_000, first + count - start)).Select(Samples.At), default);
         }
 
         return spool;

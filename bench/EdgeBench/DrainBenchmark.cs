@@ -14,7 +14,7 @@ internal static class DrainBenchmark
     {
         using var certificates = TestCertificates.Create();
         await using var endpoint = await IngestEndpoint.StartAsync(certificates.ServerCertificate);
-        using var spool = await BacklogDrain.FillAsync(work.File("drain-bench.db"), count);
+        using var spool = await BacklogDrain.FillAsync(work.File("drain-bench.db"), 0, count);
         var loadBefore = SystemLoad.Average();
         var drain = await BacklogDrain.RunAsync(spool, endpoint.IngestUri, "bench-token", certificates.CaCertificate, NullLogger<BatchUploader>.Instance);
         results.Add($"backlog drain of {count:N0} samples over HTTPS to a parse-only endpoint (gzip, 5,000 per batch)", $"{drain.Seconds:0.00} s", "≤ 10 s", drain.Seconds <= 10,
