@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace P1Telemetry.EdgeBench;
 
-internal sealed record BenchSettings(int Seconds, int WarmupSeconds, IReadOnlyList<string> Transports, int DrainSamples, IReadOnlyList<string> ExtraEnvironment)
+internal sealed record BenchSettings(int Seconds, int WarmupSeconds, IReadOnlyList<string> Transports, int DrainSamples, IReadOnlyList<string> Backends, IReadOnlyList<string> ExtraEnvironment)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -17,6 +17,12 @@ internal sealed record BenchSettings(int Seconds, int WarmupSeconds, IReadOnlyLi
             int.Parse(Value("--warmup") ?? "10", CultureInfo.InvariantCulture),
             (Value("--transport") ?? "poll").Split(','),
             int.Parse(Value("--samples") ?? "604800", CultureInfo.InvariantCulture),
+            (Value("--backend") ?? "both") switch
+            {
+                "both" => StorageBackend.Names,
+                "none" => [],
+                var names => names.Split(','),
+            },
             args.Select((a, i) => (a, i)).Where(x => x.a == "--env" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList());
     }
 }

@@ -1,6 +1,7 @@
 using P1Telemetry.EdgeBench;
 
-// edge-bench [all|spool|drain|steady] [--seconds N] [--warmup N] [--transport poll,websocket] [--samples N] [--env NAME=VALUE]...
+// edge-bench [all|spool|drain|steady] [--seconds N] [--warmup N] [--transport poll,websocket] [--samples N]
+//            [--backend sqlite|postgres|both|none] [--env NAME=VALUE]...
 var suite = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "all";
 var settings = BenchSettings.Parse(args);
 var results = new ResultsTable();
@@ -14,6 +15,10 @@ if (suite is "all" or "spool")
 if (suite is "all" or "drain")
 {
     await DrainBenchmark.RunAsync(work, settings.DrainSamples, results);
+    foreach (var backend in settings.Backends)
+    {
+        await ServerDrainBenchmark.RunAsync(work, settings.DrainSamples, backend, results);
+    }
 }
 
 if (suite is "all" or "steady")

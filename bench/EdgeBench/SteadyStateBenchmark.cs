@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using P1Telemetry.MeterSimulator;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.EdgeBench;
 
@@ -12,11 +13,9 @@ internal static class SteadyStateBenchmark
 {
     public static async Task RunAsync(WorkDirectory work, string transport, int warmupSeconds, int seconds, IReadOnlyList<string> extraEnvironment, ResultsTable results)
     {
-        using var certificates = BenchCertificates.Create();
-        await using var endpoint = await IngestEndpoint.StartAsync(certificates.Server);
+        using var certificates = TestCertificates.Create();
+        await using var endpoint = await IngestEndpoint.StartAsync(certificates.ServerCertificate);
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions { StateDirectory = work.File("sim-state-" + transport) });
-        var caFile = work.File("bench-ca.pem");
-        await File.WriteAllTextAsync(caFile, certificates.Ca.ExportCertificatePem());
 
         // EDGE_EXECUTABLE measures a published build (e.g. self-contained and trimmed) instead of the dll.
         var executable = Environment.GetEnvironmentVariable("EDGE_EXECUTABLE");
@@ -37,7 +36,7 @@ internal static class SteadyStateBenchmark
         start.Environment["HW_TRANSPORT"] = transport;
         start.Environment["VPS_INGEST_URL"] = endpoint.IngestUri.ToString();
         start.Environment["VPS_TOKEN"] = "bench-token";
-        start.Environment["VPS_CA_FILE"] = caFile;
+        start.Environment["VPS_CA_FILE"] = certificates.CaCertificatePath;
         start.Environment["SPOOL_PATH"] = work.File($"steady-{transport}/spool.db");
         start.Environment["POLL_INTERVAL_S"] = "1";
         start.Environment["UPLOAD_INTERVAL_S"] = "5";
@@ -56,8 +55,8 @@ internal static class SteadyStateBenchmark
         {
             await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
             var samplesBefore = endpoint.Samples;
-            var cpuBefore = CpuTicks(process.Id);
-            var systemBefore = CpuTicks(process.Id, systemOnly: true);
+            var cpuBefore = ProcStat.CpuTicks(process.Id);
+            var systemBefore = ProcStat.CpuTicks(process.Id, systemOnly: true);
             var wall = Stopwatch.StartNew();
             long maxRss = 0;
             var rssReadings = new List<long>();
@@ -69,8 +68,8 @@ internal static class SteadyStateBenchmark
                 maxRss = Math.Max(maxRss, rss);
             }
 
-            var cpuSeconds = (CpuTicks(process.Id) - cpuBefore) / (double)ClockTicksPerSecond();
-            var systemSeconds = (CpuTicks(process.Id, systemOnly: true) - systemBefore) / (double)ClockTicksPerSecond();
+            var cpuSeconds = (ProcStat.CpuTicks(process.Id) - cpuBefore) / (double)ProcStat.ClockTicksPerSecond;
+            var systemSeconds = (ProcStat.CpuTicks(process.Id, systemOnly: true) - systemBefore) / (double)ProcStat.ClockTicksPerSecond;
             var pss = RollupKb(process.Id, "Pss:");
             var anon = StatusKb(process.Id, "RssAnon:");
             var cpuPercent = 100 * cpuSeconds / wall.Elapsed.TotalSeconds;
@@ -79,7 +78,7 @@ internal static class SteadyStateBenchmark
             results.Add(label + ": RSS max", $"{maxRss / 1024.0:0.0} MB", "≤ 40 MB", maxRss <= 40 * 1024,
                 $"mean {rssReadings.Average() / 1024.0:0.0} MB, VmHWM {StatusKb(process.Id, "VmHWM:") / 1024.0:0.0} MB; PSS {pss / 1024.0:0.0} MB; private anonymous {anon / 1024.0:0.0} MB (the rest is shared runtime files)");
             results.Add(label + ": CPU", $"{cpuPercent:0.00} % of a core", "≤ 1 %", cpuPercent <= 1,
-                $"{cpuSeconds:0.00} s CPU ({systemSeconds:0.00} s kernel: fsync, sockets) in {wall.Elapsed.TotalSeconds:0} s; {uploaded} samples uploaded meanwhile; load average {DrainBenchmark.LoadAverage()}");
+                $"{cpuSeconds:0.00} s CPU ({systemSeconds:0.00} s kernel: fsync, sockets) in {wall.Elapsed.TotalSeconds:0} s; {uploaded} samples uploaded meanwhile; load average {SystemLoad.Average()}");
         }
         finally
         {
@@ -108,15 +107,6 @@ internal static class SteadyStateBenchmark
         return File.Exists(path) ? path : throw new FileNotFoundException("build src/Edge in the same configuration first", path);
     }
 
-    /// <summary>utime + stime of the process, in clock ticks (/proc/PID/stat fields 14 and 15).</summary>
-    private static long CpuTicks(int pid, bool systemOnly = false)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var system = long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return systemOnly ? system : long.Parse(fields[11], CultureInfo.InvariantCulture) + system;
-    }
-
     private static long RollupKb(int pid, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
@@ -141,13 +131,5 @@ internal static class SteadyStateBenchmark
         }
 
         return 0;
-    }
-
-    private static long ClockTicksPerSecond()
-    {
-        using var getconf = Process.Start(new ProcessStartInfo("getconf", "CLK_TCK") { RedirectStandardOutput = true })!;
-        var text = getconf.StandardOutput.ReadToEnd().Trim();
-        getconf.WaitForExit();
-        return long.TryParse(text, CultureInfo.InvariantCulture, out var ticks) ? ticks : 100;
     }
 }

@@ -68,7 +68,7 @@ internal static class IngestBenchmark
         }
     }
 
-    private static async Task<(double Seconds, long Inserted, long Duplicates)> SendAllAsync(ServerHost server, List<byte[]> batches, int concurrency)
+    private static async Task<(double Seconds, long Inserted, long Duplicates)> SendAllAsync(ServerProcess server, List<byte[]> batches, int concurrency)
     {
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency })
         {
