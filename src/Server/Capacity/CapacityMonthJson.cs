@@ -9,6 +9,11 @@ namespace P1Telemetry.Server.Capacity;
 /// </summary>
 public static class CapacityMonthJson
 {
+    private static readonly Action<Utf8JsonWriter, string, double> Number = static (w, n, v) => w.WriteNumber(n, v);
+    private static readonly Action<Utf8JsonWriter, string, decimal> Amount = static (w, n, v) => w.WriteNumber(n, v);
+    private static readonly Action<Utf8JsonWriter, string, int> Integer = static (w, n, v) => w.WriteNumber(n, v);
+    private static readonly Action<Utf8JsonWriter, string, DateTimeOffset> Instant = static (w, n, v) => w.WriteString(n, v);
+
     public static byte[] Write(CapacityMonthResponse response, ReadOnlyMemory<byte> peaksJson)
     {
         ArgumentNullException.ThrowIfNull(response);
@@ -36,64 +41,29 @@ public static class CapacityMonthJson
 
             writer.WriteEndArray();
             writer.WriteNumber("gap_quarters", response.GapQuarters);
-            WriteNumber(writer, "monthly_peak_w", response.MonthlyPeakW);
-            WriteInstant(writer, "monthly_peak_ts", response.MonthlyPeakTs);
-            WriteNumber(writer, "billed_peak_w", response.BilledPeakW);
-            WriteNumber(writer, "rolling_12m_average_w", response.Rolling12mAverageW);
-            WriteNumber(writer, "rolling_12m_months", response.Rolling12mMonths);
-            WriteNumber(writer, "tariff_eur_per_kw_year", response.TariffEurPerKwYear);
-            WriteNumber(writer, "vat_pct", response.VatPct);
-            WriteNumber(writer, "cost_eur_excl_vat", response.CostEurExclVat);
-            WriteNumber(writer, "cost_eur_incl_vat", response.CostEurInclVat);
-            WriteNumber(writer, "monthly_power_peak_w", response.MonthlyPowerPeakW);
-            WriteInstant(writer, "monthly_power_peak_ts", response.MonthlyPowerPeakTs);
+            WriteOrNull(writer, "monthly_peak_w", response.MonthlyPeakW, Number);
+            WriteOrNull(writer, "monthly_peak_ts", response.MonthlyPeakTs, Instant);
+            WriteOrNull(writer, "billed_peak_w", response.BilledPeakW, Number);
+            WriteOrNull(writer, "rolling_12m_average_w", response.Rolling12mAverageW, Number);
+            WriteOrNull(writer, "rolling_12m_months", response.Rolling12mMonths, Integer);
+            WriteOrNull(writer, "tariff_eur_per_kw_year", response.TariffEurPerKwYear, Amount);
+            WriteOrNull(writer, "vat_pct", response.VatPct, Amount);
+            WriteOrNull(writer, "cost_eur_excl_vat", response.CostEurExclVat, Amount);
+            WriteOrNull(writer, "cost_eur_incl_vat", response.CostEurInclVat, Amount);
+            WriteOrNull(writer, "monthly_power_peak_w", response.MonthlyPowerPeakW, Integer);
+            WriteOrNull(writer, "monthly_power_peak_ts", response.MonthlyPowerPeakTs, Instant);
             writer.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteNumber(Utf8JsonWriter writer, string name, double? value)
+    private static void WriteOrNull<T>(Utf8JsonWriter writer, string name, T? value, Action<Utf8JsonWriter, string, T> write)
+        where T : struct
     {
-        if (value is { } number)
+        if (value is { } present)
         {
-            writer.WriteNumber(name, number);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
-    }
-
-    private static void WriteNumber(Utf8JsonWriter writer, string name, decimal? value)
-    {
-        if (value is { } number)
-        {
-            writer.WriteNumber(name, number);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
-    }
-
-    private static void WriteNumber(Utf8JsonWriter writer, string name, int? value)
-    {
-        if (value is { } number)
-        {
-            writer.WriteNumber(name, number);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
-    }
-
-    private static void WriteInstant(Utf8JsonWriter writer, string name, DateTimeOffset? value)
-    {
-        if (value is { } instant)
-        {
-            writer.WriteString(name, instant);
+            write(writer, name, present);
         }
         else
         {
