@@ -174,7 +174,8 @@ public sealed class SimulatorHostTests
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        // A bound for a stuck simulator, generous for a machine busy with the other test classes.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!condition() && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10);
