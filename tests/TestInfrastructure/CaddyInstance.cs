@@ -267,7 +267,7 @@ public sealed class CaddyInstance : IAsyncDisposable
             }
 
             if (await AcceptsConnectionsAsync(HttpsPort, timeout.Token).ConfigureAwait(false)
-                && (_options.CertificatePath is not null || File.Exists(InternalRootCertificatePath)))
+                && (_options.CertificatePath is not null || await ServesInternalCertificateAsync(timeout.Token).ConfigureAwait(false)))
             {
                 return;
             }
@@ -293,6 +293,37 @@ public sealed class CaddyInstance : IAsyncDisposable
         lock (_log)
         {
             _log.AppendLine(line);
+        }
+    }
+
+    /// <summary>
+    /// With <c>tls internal</c>, Caddy issues the site certificate in the background after it listens: until then
+    /// a handshake fails. Ready once a TLS handshake verified against the internal root succeeds (no HTTP request
+    /// is sent, so the upstream sees nothing).
+    /// </summary>
+    private async Task<bool> ServesInternalCertificateAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(InternalRootCertificatePath))
+        {
+            return false;
+        }
+
+        using var root = LoadInternalRootCertificate();
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(root);
+        try
+        {
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(IPAddress.Loopback, HttpsPort, cancellationToken).ConfigureAwait(false);
+            await using var tls = new System.Net.Security.SslStream(tcp.GetStream());
+            await tls.AuthenticateAsClientAsync(
+                new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "127.0.0.1", CertificateChainPolicy = policy },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or SocketException)
+        {
+            return false;
         }
     }
 
