@@ -28,11 +28,20 @@ public sealed record UploadStep(UploadStepKind Kind, int Uploaded = 0, int Quara
 /// <summary>
 /// One upload step (ARCHITECTURE section 7): peek the oldest samples, POST them, ack only what a 2xx
 /// confirmed. A 422 is bisected down to the offending samples, which move to the quarantine table while the
-/// rest is uploaded; a 413 halves the batch size.
+/// rest is uploaded; a 413 halves the batch size. While a backlog remains, <see cref="BatchesInFlight"/>
+/// batches are posted at once, each acked on its own 2xx.
 /// </summary>
 public sealed class BatchUploader(SampleSpool spool, IngestClient client, DeviceIdentity identity, HealthMonitor health,
     int maxBatchSize, ILogger<BatchUploader> logger)
 {
+    /// <summary>
+    /// Batches posted at once while a backlog drains. With one, the edge, the server and its database work in
+    /// turn; with two, one batch is parsed while the previous one is stored (EdgeBench drain into a just-started
+    /// server with PostgreSQL: see README). The server ignores duplicates, so a batch acked before an older one
+    /// that failed is harmless: the older one is simply sent again.
+    /// </summary>
+    public const int BatchesInFlight = 2;
+
     public int BatchSize { get; private set; } = maxBatchSize;
 
     /// <summary>At start: check a configured <c>DEVICE_ID</c> against the server, or learn it, before any upload.</summary>
@@ -40,7 +49,7 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
 
     public async Task<UploadStep> UploadNextAsync(CancellationToken cancellationToken)
     {
-        var batch = await spool.PeekAsync(BatchSize, cancellationToken);
+        var batch = await spool.PeekAsync(BatchSize * BatchesInFlight, cancellationToken);
         if (batch.Count == 0)
         {
             return new UploadStep(UploadStepKind.Idle);
@@ -55,24 +64,30 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
             return new UploadStep(failure?.Status == IngestStatus.Unauthorized ? UploadStepKind.Unauthorized : UploadStepKind.Retry, Reason: reason);
         }
 
-        var tally = new Tally();
-        var stop = await SendAsync(batch, deviceId, tally, cancellationToken);
+        var parts = batch.Chunk(BatchSize).ToArray();
+        var tallies = parts.Select(_ => new Tally()).ToArray();
+        var stops = await Task.WhenAll(parts.Select((part, i) => SendAsync(part, deviceId, tallies[i], cancellationToken)));
+        var tally = Tally.Sum(tallies);
+        var moreWaiting = batch.Count == BatchSize * BatchesInFlight;
         if (tally.Uploaded > 0 || tally.Quarantined > 0)
         {
             health.RecordUpload();
-            logger.Uploaded(tally.Uploaded, tally.Inserted, tally.Duplicates, tally.Quarantined, batch.Count == BatchSize);
+            logger.Uploaded(tally.Uploaded, tally.Inserted, tally.Duplicates, tally.Quarantined, moreWaiting);
         }
 
-        if (stop is null)
+        // The oldest batch that failed decides what happens next; the others were acked or will be sent again.
+        var failed = Array.FindIndex(stops, result => result is not null);
+        if (failed < 0)
         {
-            return new UploadStep(UploadStepKind.Uploaded, tally.Uploaded, tally.Quarantined, MoreWaiting: batch.Count == BatchSize);
+            return new UploadStep(UploadStepKind.Uploaded, tally.Uploaded, tally.Quarantined, MoreWaiting: moreWaiting);
         }
 
+        var stop = stops[failed]!;
         health.RecordUploadFailure(stop.Detail);
         switch (stop.Status)
         {
             case IngestStatus.TooLarge when BatchSize > 1:
-                BatchSize = Math.Max(1, Math.Min(BatchSize, batch.Count) / 2);
+                BatchSize = Math.Max(1, Math.Min(BatchSize, parts[failed].Length) / 2);
                 logger.BatchTooLarge(BatchSize);
                 return new UploadStep(UploadStepKind.Resized, tally.Uploaded, tally.Quarantined, Reason: stop.Detail);
             case IngestStatus.Unauthorized:
@@ -143,6 +158,14 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
 
     private sealed class Tally
     {
+        public static Tally Sum(IEnumerable<Tally> tallies) => tallies.Aggregate(new Tally(), (sum, t) => new Tally
+        {
+            Uploaded = sum.Uploaded + t.Uploaded,
+            Quarantined = sum.Quarantined + t.Quarantined,
+            Inserted = sum.Inserted + t.Inserted,
+            Duplicates = sum.Duplicates + t.Duplicates,
+        });
+
         public int Uploaded { get; set; }
 
         public int Quarantined { get; set; }
