@@ -44,12 +44,23 @@ public static class HealthEndpoints
         var status = database.Error is not null ? "unhealthy" : cacheProbe.Error is not null ? "degraded" : "healthy";
         var report = new HealthReport(
             status,
-            new DependencyStatus(database.Error is null ? "up" : "down", store.Backend, database.Error?.Message),
-            new DependencyStatus(cacheProbe.Error is null ? "up" : "down", cache.Kind, cacheProbe.Error?.Message));
+            new DependencyStatus(database.Error is null ? "up" : "down", store.Backend, Public(database.Error)),
+            new DependencyStatus(cacheProbe.Error is null ? "up" : "down", cache.Kind, Public(cacheProbe.Error)));
         return database.Error is null
             ? TypedResults.Ok(report)
             : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
+
+    /// <summary>
+    /// Health is public: an exception's text can name hosts, ports, users or file paths, so the answer only says
+    /// what kind of failure it was and the log holds the details.
+    /// </summary>
+    private static string? Public(Exception? error) => error switch
+    {
+        null => null,
+        OperationCanceledException or TimeoutException => $"did not answer within {CheckTimeout.TotalSeconds:0} s; see the server log",
+        _ => "the check failed; see the server log",
+    };
 
     private static async Task<(Exception? Error, bool Ok)> ProbeAsync(Func<CancellationToken, Task> check, CancellationToken cancellationToken)
     {

@@ -12,6 +12,17 @@ namespace P1Telemetry.Server.Ingest;
 /// </summary>
 internal sealed class IngestBatchReader
 {
+    /// <summary>No household meter's register reaches 10^9 kWh or m³; such a value is corrupt.</summary>
+    private const double MaxRegister = 1e9;
+
+    private static readonly string[] Fields =
+    [
+        "device_id", "ts", "power_w", "import_power_w", "energy_import_kwh", "energy_export_kwh", "average_power_15m_w",
+        "monthly_power_peak_w", "monthly_power_peak_ts", "power_l1_w", "power_l2_w", "power_l3_w", "gas_m3", "gas_ts",
+    ];
+
+    private static readonly byte[][] FieldsUtf8 = [.. Fields.Select(Encoding.UTF8.GetBytes)];
+
     /// <summary>Nothing this old comes from a working meter; it is a clock that was never set.</summary>
     private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -41,9 +52,17 @@ internal sealed class IngestBatchReader
         }
 
         IngestBatch? batch = null;
+        var seenSamples = false;
+        HashSet<string>? others = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isSamples = reader.ValueTextEquals("samples"u8);
+            var isSamples = reader.ValueIsEscaped ? TryGetString(ref reader) == "samples" : reader.ValueSpan.SequenceEqual("samples"u8);
+            if (isSamples ? seenSamples : !(others ??= new HashSet<string>(StringComparer.Ordinal)).Add(PropertyName(ref reader)))
+            {
+                return IngestBatch.Structural($"The body names '{SampleErrorList.Quote(reader.ValueSpan)}' more than once.", stoppedEarly: true);
+            }
+
+            seenSamples |= isSamples;
             reader.Read();
             if (isSamples && reader.TokenType == JsonTokenType.StartArray)
             {
@@ -67,7 +86,7 @@ internal sealed class IngestBatchReader
     private IngestBatch ReadSamples(ref Utf8JsonReader reader)
     {
         var samples = new List<Sample>(Math.Min(_maxSamples, 8192));
-        var errors = new List<SampleError>();
+        var errors = new SampleErrorList();
         int? foreignIndex = null;
         string? foreignDevice = null;
         var index = 0;
@@ -91,7 +110,7 @@ internal sealed class IngestBatchReader
 
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                errors.Add(new SampleError(index, "", $"a sample must be a JSON object, not {Describe(reader.TokenType)}"));
+                errors.Add(index, "", $"a sample must be a JSON object, not {Describe(reader.TokenType)}");
                 reader.Skip();
             }
             else
@@ -125,14 +144,16 @@ internal sealed class IngestBatchReader
 
         if (errors.Count > 0)
         {
-            var bad = errors.Select(e => e.Index).Distinct().Count();
-            return IngestBatch.Invalid($"{bad} of {index} samples are invalid; nothing was stored.", errors);
+            var listed = errors.Count > errors.Listed.Count ? $" The first {errors.Listed.Count} of {errors.Count} problems are listed." : string.Empty;
+            return errors.OnlyFutureTimestamps
+                ? IngestBatch.ClockSkew($"{errors.BadSamples} of {index} samples are further in the future than MAX_CLOCK_SKEW_S allows; nothing was stored.{listed}", errors)
+                : IngestBatch.Invalid($"{errors.BadSamples} of {index} samples are invalid; nothing was stored.{listed}", errors);
         }
 
         return IngestBatch.Valid(samples);
     }
 
-    private Sample? ReadSample(ref Utf8JsonReader reader, int index, List<SampleError> errors, out string? foreignDevice)
+    private Sample? ReadSample(ref Utf8JsonReader reader, int index, SampleErrorList errors, out string? foreignDevice)
     {
         foreignDevice = null;
         var before = errors.Count;
@@ -142,80 +163,93 @@ internal sealed class IngestBatchReader
         double? energyImport = null, energyExport = null, gas = null;
         bool seenDevice = false, seenTs = false, seenPower = false, seenImportPower = false, seenImport = false, seenExport = false;
 
+        var seen = 0;
+        HashSet<string>? unknown = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("device_id"u8))
+            var field = KnownField(ref reader);
+            if (field >= 0 ? (seen & (1 << field)) != 0 : !(unknown ??= new HashSet<string>(StringComparer.Ordinal)).Add(PropertyName(ref reader)))
+            {
+                // Which of two values would count is a guess; refusing the sample makes the client fix it.
+                errors.Add(index, field >= 0 ? Fields[field] : SampleErrorList.Quote(reader.ValueSpan), "appears more than once in the sample");
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+
+            seen |= field >= 0 ? 1 << field : 0;
+            if (field == 0)
             {
                 reader.Read();
                 seenDevice = true;
                 deviceId = ReadDeviceId(ref reader, index, errors, out foreignDevice);
             }
-            else if (reader.ValueTextEquals("ts"u8))
+            else if (field == 1)
             {
                 reader.Read();
                 seenTs = true;
                 ts = ReadTimestamp(ref reader, index, "ts", required: true, checkRange: true, errors);
             }
-            else if (reader.ValueTextEquals("power_w"u8))
+            else if (field == 2)
             {
                 reader.Read();
                 seenPower = true;
                 power = ReadInt(ref reader, index, "power_w", required: true, nonNegative: false, errors);
             }
-            else if (reader.ValueTextEquals("import_power_w"u8))
+            else if (field == 3)
             {
                 reader.Read();
                 seenImportPower = true;
                 importPower = ReadInt(ref reader, index, "import_power_w", required: true, nonNegative: true, errors);
             }
-            else if (reader.ValueTextEquals("energy_import_kwh"u8))
+            else if (field == 4)
             {
                 reader.Read();
                 seenImport = true;
                 energyImport = ReadDouble(ref reader, index, "energy_import_kwh", required: true, errors);
             }
-            else if (reader.ValueTextEquals("energy_export_kwh"u8))
+            else if (field == 5)
             {
                 reader.Read();
                 seenExport = true;
                 energyExport = ReadDouble(ref reader, index, "energy_export_kwh", required: true, errors);
             }
-            else if (reader.ValueTextEquals("average_power_15m_w"u8))
+            else if (field == 6)
             {
                 reader.Read();
                 average15m = ReadInt(ref reader, index, "average_power_15m_w", required: false, nonNegative: true, errors);
             }
-            else if (reader.ValueTextEquals("monthly_power_peak_w"u8))
+            else if (field == 7)
             {
                 reader.Read();
                 monthlyPeak = ReadInt(ref reader, index, "monthly_power_peak_w", required: false, nonNegative: true, errors);
             }
-            else if (reader.ValueTextEquals("monthly_power_peak_ts"u8))
+            else if (field == 8)
             {
                 reader.Read();
                 monthlyPeakTs = ReadTimestamp(ref reader, index, "monthly_power_peak_ts", required: false, checkRange: false, errors);
             }
-            else if (reader.ValueTextEquals("power_l1_w"u8))
+            else if (field == 9)
             {
                 reader.Read();
                 l1 = ReadInt(ref reader, index, "power_l1_w", required: false, nonNegative: false, errors);
             }
-            else if (reader.ValueTextEquals("power_l2_w"u8))
+            else if (field == 10)
             {
                 reader.Read();
                 l2 = ReadInt(ref reader, index, "power_l2_w", required: false, nonNegative: false, errors);
             }
-            else if (reader.ValueTextEquals("power_l3_w"u8))
+            else if (field == 11)
             {
                 reader.Read();
                 l3 = ReadInt(ref reader, index, "power_l3_w", required: false, nonNegative: false, errors);
             }
-            else if (reader.ValueTextEquals("gas_m3"u8))
+            else if (field == 12)
             {
                 reader.Read();
                 gas = ReadDouble(ref reader, index, "gas_m3", required: false, errors);
             }
-            else if (reader.ValueTextEquals("gas_ts"u8))
+            else if (field == 13)
             {
                 reader.Read();
                 gasTs = ReadTimestamp(ref reader, index, "gas_ts", required: false, checkRange: false, errors);
@@ -237,7 +271,7 @@ internal sealed class IngestBatchReader
 
         if (power is { } p && importPower is { } ip && ip != Math.Max(p, 0))
         {
-            errors.Add(new SampleError(index, "import_power_w", $"must equal max(power_w, 0) = {Math.Max(p, 0)}, got {ip}"));
+            errors.Add(index, "import_power_w", $"must equal max(power_w, 0) = {Math.Max(p, 0)}, got {ip}");
         }
 
         if (errors.Count != before || foreignDevice is not null)
@@ -264,34 +298,39 @@ internal sealed class IngestBatchReader
         };
     }
 
-    private static void RequirePresent(bool seen, int index, string field, List<SampleError> errors)
+    private static void RequirePresent(bool seen, int index, string field, SampleErrorList errors)
     {
         if (!seen)
         {
-            errors.Add(new SampleError(index, field, "is required"));
+            errors.Add(index, field, "is required");
         }
     }
 
     /// <summary>The caller's own id (without allocating), or null with an error or the foreign id set.</summary>
-    private string? ReadDeviceId(ref Utf8JsonReader reader, int index, List<SampleError> errors, out string? foreignDevice)
+    private string? ReadDeviceId(ref Utf8JsonReader reader, int index, SampleErrorList errors, out string? foreignDevice)
     {
         foreignDevice = null;
         if (reader.TokenType != JsonTokenType.String)
         {
-            errors.Add(new SampleError(index, "device_id", $"must be a string, not {Describe(reader.TokenType)}"));
+            errors.Add(index, "device_id", $"must be a string, not {Describe(reader.TokenType)}");
             reader.Skip();
             return null;
         }
 
-        if (reader.ValueTextEquals(_callerUtf8))
+        if (!reader.ValueIsEscaped && reader.ValueTextEquals(_callerUtf8))
         {
             return _caller;
         }
 
-        var deviceId = reader.GetString()!;
-        if (!DeviceIdFormat.IsValid(deviceId))
+        var deviceId = TryGetString(ref reader);
+        if (string.Equals(deviceId, _caller, StringComparison.Ordinal))
         {
-            errors.Add(new SampleError(index, "device_id", $"must be {DeviceIdFormat.Description}"));
+            return _caller;
+        }
+
+        if (deviceId is null || !DeviceIdFormat.IsValid(deviceId))
+        {
+            errors.Add(index, "device_id", $"must be {DeviceIdFormat.Description}");
             return null;
         }
 
@@ -299,13 +338,13 @@ internal sealed class IngestBatchReader
         return null;
     }
 
-    private DateTimeOffset? ReadTimestamp(ref Utf8JsonReader reader, int index, string field, bool required, bool checkRange, List<SampleError> errors)
+    private DateTimeOffset? ReadTimestamp(ref Utf8JsonReader reader, int index, string field, bool required, bool checkRange, SampleErrorList errors)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
             if (required)
             {
-                errors.Add(new SampleError(index, field, "is required and must not be null"));
+                errors.Add(index, field, "is required and must not be null");
             }
 
             return null;
@@ -313,27 +352,27 @@ internal sealed class IngestBatchReader
 
         if (reader.TokenType != JsonTokenType.String)
         {
-            errors.Add(new SampleError(index, field, $"must be an RFC 3339 timestamp string, not {Describe(reader.TokenType)}"));
+            errors.Add(index, field, $"must be an RFC 3339 timestamp string, not {Describe(reader.TokenType)}");
             reader.Skip();
             return null;
         }
 
-        if (!HasExplicitOffset(ref reader) || !reader.TryGetDateTimeOffset(out var instant))
+        if (!HasExplicitOffset(ref reader) || !TryGetDateTimeOffset(ref reader, out var instant))
         {
-            errors.Add(new SampleError(index, field, "must be an RFC 3339 timestamp with an offset, e.g. 2026-01-31T23:00:00Z"));
+            errors.Add(index, field, "must be an RFC 3339 timestamp with an offset, e.g. 2026-01-31T23:00:00Z");
             return null;
         }
 
         instant = instant.ToUniversalTime();
         if (checkRange && instant < Earliest)
         {
-            errors.Add(new SampleError(index, field, $"{instant:O} is before {Earliest:yyyy-MM-dd}: the clock was not set"));
+            errors.Add(index, field, $"{instant:O} is before {Earliest:yyyy-MM-dd}: the clock was not set");
             return null;
         }
 
         if (checkRange && instant > _latest)
         {
-            errors.Add(new SampleError(index, field, $"{instant:O} is in the future (server time {_now:O})"));
+            errors.AddFuture(index, field, $"{instant:O} is in the future (server time {_now:O})");
             return null;
         }
 
@@ -343,7 +382,7 @@ internal sealed class IngestBatchReader
     /// <summary>RFC 3339 requires a date-time with 'T' and an explicit offset ('Z' or ±hh:mm); local times are refused.</summary>
     private static bool HasExplicitOffset(ref Utf8JsonReader reader)
     {
-        ReadOnlySpan<byte> text = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+        ReadOnlySpan<byte> text = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(TryGetString(ref reader) ?? string.Empty) : reader.ValueSpan;
         if (text.Length < 20 || text[10] is not ((byte)'T' or (byte)'t'))
         {
             return false;
@@ -352,7 +391,7 @@ internal sealed class IngestBatchReader
         return text[^1] is (byte)'Z' or (byte)'z' || (text[^6] is (byte)'+' or (byte)'-' && text[^3] == (byte)':');
     }
 
-    private static int? ReadInt(ref Utf8JsonReader reader, int index, string field, bool required, bool nonNegative, List<SampleError> errors)
+    private static int? ReadInt(ref Utf8JsonReader reader, int index, string field, bool required, bool nonNegative, SampleErrorList errors)
     {
         if (reader.TokenType == JsonTokenType.Null && !required)
         {
@@ -361,23 +400,23 @@ internal sealed class IngestBatchReader
 
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var number))
         {
-            errors.Add(new SampleError(index, field, reader.TokenType == JsonTokenType.Number
-                ? $"must be a whole number within the 32-bit range, got {Encoding.UTF8.GetString(reader.ValueSpan)}"
-                : $"must be an integer, not {Describe(reader.TokenType)}"));
+            errors.Add(index, field, reader.TokenType == JsonTokenType.Number
+                ? $"must be a whole number within the 32-bit range, got {SampleErrorList.Quote(reader.ValueSpan)}"
+                : $"must be an integer, not {Describe(reader.TokenType)}");
             reader.Skip();
             return null;
         }
 
         if (nonNegative && number < 0)
         {
-            errors.Add(new SampleError(index, field, $"must not be negative, got {number}"));
+            errors.Add(index, field, $"must not be negative, got {number}");
             return null;
         }
 
         return number;
     }
 
-    private static double? ReadDouble(ref Utf8JsonReader reader, int index, string field, bool required, List<SampleError> errors)
+    private static double? ReadDouble(ref Utf8JsonReader reader, int index, string field, bool required, SampleErrorList errors)
     {
         if (reader.TokenType == JsonTokenType.Null && !required)
         {
@@ -386,28 +425,83 @@ internal sealed class IngestBatchReader
 
         if (reader.TokenType != JsonTokenType.Number)
         {
-            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            var text = reader.TokenType == JsonTokenType.String ? TryGetString(ref reader) : null;
             var nonFinite = text is not null && (text.Contains("nan", StringComparison.OrdinalIgnoreCase) || text.Contains("inf", StringComparison.OrdinalIgnoreCase));
-            errors.Add(new SampleError(index, field, nonFinite
-                ? $"must be a finite number, got \"{text}\""
-                : $"must be a number, not {Describe(reader.TokenType)}"));
+            errors.Add(index, field, nonFinite
+                ? $"must be a finite number, got \"{SampleErrorList.Quote(text!)}\""
+                : $"must be a number, not {Describe(reader.TokenType)}");
             reader.Skip();
             return null;
         }
 
         if (!reader.TryGetDouble(out var number) || !double.IsFinite(number))
         {
-            errors.Add(new SampleError(index, field, $"must be a finite number, got {Encoding.UTF8.GetString(reader.ValueSpan)}"));
+            errors.Add(index, field, $"must be a finite number, got {SampleErrorList.Quote(reader.ValueSpan)}");
             return null;
         }
 
         if (number < 0)
         {
-            errors.Add(new SampleError(index, field, $"must not be negative, got {Encoding.UTF8.GetString(reader.ValueSpan)}"));
+            errors.Add(index, field, $"must not be negative, got {SampleErrorList.Quote(reader.ValueSpan)}");
+            return null;
+        }
+
+        if (number > MaxRegister)
+        {
+            errors.Add(index, field, $"must be at most 1e9, got {SampleErrorList.Quote(reader.ValueSpan)}");
             return null;
         }
 
         return number;
+    }
+
+    /// <summary>The property's name for duplicate detection; names that are not valid text compare by their raw bytes.</summary>
+    private static string PropertyName(ref Utf8JsonReader reader) => TryGetString(ref reader) ?? Convert.ToHexString(reader.ValueSpan);
+
+    /// <summary>The string value, or null when it is not valid UTF-8 or escapes a lone surrogate (such as "\ud800").</summary>
+    private static string? TryGetString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool TryGetDateTimeOffset(ref Utf8JsonReader reader, out DateTimeOffset value)
+    {
+        try
+        {
+            return reader.TryGetDateTimeOffset(out value);
+        }
+        catch (InvalidOperationException)
+        {
+            value = default;
+            return false;
+        }
+    }
+
+    /// <summary>The bit of a known sample field, or -1 for a field this server does not know.</summary>
+    private static int KnownField(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            // Unescaping compares can throw on a lone surrogate; an escaped name is rare enough to decode.
+            return TryGetString(ref reader) is { } name ? Array.IndexOf(Fields, name) : -1;
+        }
+
+        for (var i = 0; i < FieldsUtf8.Length; i++)
+        {
+            if (reader.ValueSpan.SequenceEqual(FieldsUtf8[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static string Describe(JsonTokenType token) => token switch
@@ -423,15 +517,21 @@ internal sealed class IngestBatchReader
 }
 
 /// <summary>The outcome of reading a batch: the valid samples, or the status and problem to answer.</summary>
-internal sealed record IngestBatch(List<Sample>? Samples, int Status, string? Detail, List<SampleError> Errors, bool StoppedEarly)
+internal sealed record IngestBatch(List<Sample>? Samples, int Status, string? Detail, IReadOnlyList<SampleError> Errors, int ErrorCount, bool StoppedEarly)
 {
-    public static IngestBatch Valid(List<Sample> samples) => new(samples, StatusCodes.Status200OK, null, [], false);
+    /// <summary>Only timestamps ahead of the server clock are wrong: the samples are good, a clock is not.</summary>
+    public bool IsClockSkew { get; private init; }
+
+    public static IngestBatch Valid(List<Sample> samples) => new(samples, StatusCodes.Status200OK, null, [], 0, false);
 
     public static IngestBatch Structural(string detail, bool stoppedEarly = false) =>
-        new(null, StatusCodes.Status422UnprocessableEntity, detail, [], stoppedEarly);
+        new(null, StatusCodes.Status422UnprocessableEntity, detail, [], 0, stoppedEarly);
 
-    public static IngestBatch Invalid(string detail, List<SampleError> errors) =>
-        new(null, StatusCodes.Status422UnprocessableEntity, detail, errors, false);
+    public static IngestBatch Invalid(string detail, SampleErrorList errors) =>
+        new(null, StatusCodes.Status422UnprocessableEntity, detail, errors.Listed, errors.Count, false);
 
-    public static IngestBatch Forbidden(string detail) => new(null, StatusCodes.Status403Forbidden, detail, [], false);
+    public static IngestBatch ClockSkew(string detail, SampleErrorList errors) =>
+        new(null, StatusCodes.Status422UnprocessableEntity, detail, errors.Listed, errors.Count, false) { IsClockSkew = true };
+
+    public static IngestBatch Forbidden(string detail) => new(null, StatusCodes.Status403Forbidden, detail, [], 0, false);
 }

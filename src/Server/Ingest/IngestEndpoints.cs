@@ -28,6 +28,7 @@ public static class IngestEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .DisableAntiforgery();
         return group;
     }
@@ -59,33 +60,49 @@ public static class IngestEndpoints
             return Reject(logger, caller, TypedResults.Problem(statusCode: body.Status, title: body.Title, detail: body.Detail));
         }
 
-        IngestBatch batch;
-        try
-        {
-            batch = new IngestBatchReader(caller, limits.MaxBatchSamples, timeProvider.GetUtcNow(), TimeSpan.FromSeconds(limits.MaxClockSkewSeconds))
-                .Read(body.Body.Span);
-        }
-        catch (JsonException ex)
+        if (!System.Text.Unicode.Utf8.IsValid(body.Body.Span))
         {
             return Reject(logger, caller, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
-                title: "Malformed JSON", detail: $"The body is not valid JSON: {ex.Message}"));
+                title: "Malformed JSON", detail: "The body is not valid JSON: it is not UTF-8 text."));
+        }
+
+        IngestBatch batch;
+        var now = timeProvider.GetUtcNow();
+        try
+        {
+            batch = new IngestBatchReader(caller, limits.MaxBatchSamples, now, TimeSpan.FromSeconds(limits.MaxClockSkewSeconds))
+                .Read(body.Body.Span);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return Reject(logger, caller, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
+                title: "Malformed JSON", detail: $"The body is not valid JSON: {SampleErrorList.Quote(ex.Message)}"));
         }
 
         if (batch.Samples is null)
         {
             return Reject(logger, caller, batch.Status == StatusCodes.Status403Forbidden
                 ? TypedResults.Problem(statusCode: batch.Status, title: "Forbidden", detail: batch.Detail)
-                : TypedResults.Problem(statusCode: batch.Status, title: "Invalid samples", detail: batch.Detail,
-                    extensions: new Dictionary<string, object?> { ["errors"] = batch.Errors }));
+                : IngestProblems.Unprocessable(batch, now, limits.MaxClockSkewSeconds));
         }
 
-        var result = await store.AppendAsync(caller, batch.Samples, cancellationToken);
-        if (result.Inserted > 0)
+        AppendResult result;
+        try
         {
-            liveQuarter.OnIngested(caller);
-            await latest.RefreshAsync(caller, cancellationToken);
-            await history.OnIngestedAsync(caller, batch.Samples, cancellationToken);
+            result = await store.AppendAsync(caller, batch.Samples, cancellationToken);
         }
+        catch (DuplicatesNotConfirmedException ex)
+        {
+            Log.DuplicatesNotConfirmed(logger, ex, caller, ex.Missing, batch.Samples.Count);
+            context.Response.Headers.RetryAfter = "30";
+            return IngestProblems.Unconfirmed(ex.Missing);
+        }
+
+        // From here on rows may be committed: the caches are renewed whatever happens to the request, and
+        // also for a batch of duplicates, which is the retry of an ingest whose renewal may have been cut short.
+        liveQuarter.OnIngested(caller);
+        await history.OnIngestedAsync(caller, batch.Samples, CancellationToken.None);
+        await latest.RefreshAsync(caller, CancellationToken.None);
 
         Log.Ingested(logger, caller, result.Inserted, result.Duplicates);
         return TypedResults.Ok(new IngestResponse(result.Inserted, result.Duplicates));

@@ -24,6 +24,9 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
 
     public static string StampKeyFor(string deviceId) => $"history:{deviceId}";
 
+    /// <summary>Renewed by every ingest: values that include today's readings are cached under it as well.</summary>
+    public static string LiveStampKeyFor(string deviceId) => $"live:{deviceId}";
+
     /// <summary>Periods that end at or before this instant are settled.</summary>
     public DateTimeOffset SettledBefore()
     {
@@ -40,14 +43,19 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
     public async Task OnIngestedAsync(string deviceId, IReadOnlyList<Sample> samples, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        if (samples.Count == 0 || samples.Min(sample => sample.Ts) >= SettledBefore() + QuarterHour.Length)
+        if (samples.Count == 0)
         {
             return;
         }
 
+        var settled = samples.Min(sample => sample.Ts) < SettledBefore() + QuarterHour.Length;
         try
         {
-            await cache.SetAsync(StampKeyFor(deviceId), NewStamp(), StampLifetime, cancellationToken);
+            await cache.SetAsync(LiveStampKeyFor(deviceId), NewStamp(), StampLifetime, cancellationToken);
+            if (settled)
+            {
+                await cache.SetAsync(StampKeyFor(deviceId), NewStamp(), StampLifetime, cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -117,14 +125,39 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
         return value;
     }
 
-    private async Task<string> CurrentStampAsync(string deviceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// A value that depends on every reading of the device up to now (a series over everything): cached under
+    /// the history stamp and the live stamp, so that any ingest makes it fresh, and read from the cache otherwise.
+    /// </summary>
+    public async Task<byte[]> GetOrCreateUpToNowAsync(
+        string deviceId, string key, Func<CancellationToken, Task<byte[]>> create, CancellationToken cancellationToken)
     {
-        var stamp = await cache.GetAsync(StampKeyFor(deviceId), cancellationToken);
+        ArgumentNullException.ThrowIfNull(create);
+        string live;
+        try
+        {
+            live = await ReadStampAsync(LiveStampKeyFor(deviceId), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ReadLog.ReadCacheFailed(logger, ex, cache.Kind, "get");
+            return await create(cancellationToken);
+        }
+
+        return await GetOrCreateAsync(deviceId, $"{key}:{live}", SettledBefore(), create, cancellationToken);
+    }
+
+    private Task<string> CurrentStampAsync(string deviceId, CancellationToken cancellationToken) =>
+        ReadStampAsync(StampKeyFor(deviceId), cancellationToken);
+
+    private async Task<string> ReadStampAsync(string stampKey, CancellationToken cancellationToken)
+    {
+        var stamp = await cache.GetAsync(stampKey, cancellationToken);
         if (stamp is null)
         {
             // Without a stamp (first use, or expired) a new one orphans whatever an older stamp cached.
             stamp = NewStamp();
-            await cache.SetAsync(StampKeyFor(deviceId), stamp, StampLifetime, cancellationToken);
+            await cache.SetAsync(stampKey, stamp, StampLifetime, cancellationToken);
         }
 
         return System.Text.Encoding.ASCII.GetString(stamp);

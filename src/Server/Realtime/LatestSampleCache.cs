@@ -45,6 +45,16 @@ public sealed class LatestSampleCache(ISampleStore store, ICache cache, IOptions
     /// <summary>Called after an ingest committed new samples of the device.</summary>
     public async Task RefreshAsync(string deviceId, CancellationToken cancellationToken)
     {
+        // Dropped first: should the read below fail, the next request reads the database instead of an old entry.
+        try
+        {
+            await cache.RemoveAsync(KeyFor(deviceId), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.CacheFailed(logger, ex, cache.Kind, "remove");
+        }
+
         var latest = await store.GetLatestAsync(deviceId, cancellationToken);
         if (latest is not null)
         {

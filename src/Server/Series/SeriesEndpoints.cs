@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using P1Telemetry.Server.Auth;
+using P1Telemetry.Server.Capacity;
 
 namespace P1Telemetry.Server.Series;
 
@@ -15,7 +16,7 @@ public static class SeriesEndpoints
             .RequireDeviceAccess()
             .WithName("GetSeries")
             .WithSummary("Power and energy per local hour, day, week or month, from the quarter-hour rollup")
-            .WithDescription("frame: day (default) | month | year | all. date (YYYY-MM-DD, default today in TIMEZONE) picks " +
+            .WithDescription("frame: day (default) | month | year | all. At most 10000 buckets per answer (400 otherwise). date (YYYY-MM-DD, default today in TIMEZONE) picks " +
                 "the day, month or year. bucket: hour | day | week | month, defaulting to hour for a day, week for a month " +
                 "and month for a year or everything; buckets are clipped to the frame and start with their local offset. " +
                 "Energies are register deltas, so they add up over the frame. No data answers 200 with series: [].")
@@ -40,6 +41,18 @@ public static class SeriesEndpoints
             return problem!;
         }
 
-        return TypedResults.File(await series.GetJsonAsync(deviceId!, query, cancellationToken), Json);
+        try
+        {
+            return TypedResults.File(await series.GetJsonAsync(deviceId!, query, cancellationToken), Json);
+        }
+        catch (SeriesTooLargeException ex)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Too many buckets",
+                detail: $"frame '{SeriesQuery.Name(query.Frame)}' with bucket '{SeriesQuery.Name(query.Bucket)}' needs about {ex.Buckets} buckets; " +
+                    $"at most {ReadLimits.MaxSeriesBuckets} are answered per request: use a longer bucket or a shorter frame.",
+                extensions: new Dictionary<string, object?> { ["parameter"] = "bucket", ["max_buckets"] = ReadLimits.MaxSeriesBuckets });
+        }
     }
 }

@@ -25,7 +25,9 @@ public sealed class SeriesService(
         ArgumentNullException.ThrowIfNull(query);
         if (query.Frame == SeriesFrame.All)
         {
-            return JsonSerializer.SerializeToUtf8Bytes(await GetAllAsync(deviceId, query, cancellationToken), ReadJsonContext.Default.SeriesResponse);
+            return await history.GetOrCreateUpToNowAsync(deviceId, $"series:all:{SeriesQuery.Name(query.Bucket)}", async ct =>
+                JsonSerializer.SerializeToUtf8Bytes(await GetAllAsync(deviceId, query, ct), ReadJsonContext.Default.SeriesResponse),
+                cancellationToken);
         }
 
         var frame = FrameRange(query);
@@ -81,9 +83,27 @@ public sealed class SeriesService(
         return Respond(deviceId, query, frame, rows.ToSlots());
     }
 
+    /// <summary>An upper bound of the bucket count, known before any bucket is built.</summary>
+    private static long EstimateBuckets(TimeRange frame, SeriesBucketSize bucket)
+    {
+        var span = frame.End - frame.Start;
+        return bucket switch
+        {
+            SeriesBucketSize.Hour => (long)span.TotalHours + 2,
+            SeriesBucketSize.Day => (long)span.TotalDays + 2,
+            SeriesBucketSize.Week => ((long)span.TotalDays / 7) + 2,
+            _ => ((long)span.TotalDays / 28) + 2,
+        };
+    }
+
     private SeriesResponse Respond(string deviceId, SeriesQuery query, TimeRange? frame, IReadOnlyList<QuarterSlot> slots)
     {
         var calendar = settings.Calendar;
+        if (frame is { } limited && EstimateBuckets(limited, query.Bucket) is var estimate && estimate > ReadLimits.MaxSeriesBuckets)
+        {
+            throw new SeriesTooLargeException(estimate);
+        }
+
         var buckets = frame is { } range
             ? SeriesBuckets.Aggregate(slots, SeriesBuckets.Boundaries(calendar, range, query.Bucket), calendar)
             : [];

@@ -46,6 +46,10 @@ public sealed class PostgresSampleStore(NpgsqlDataSource dataSource) : ISampleSt
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var inserted = await InsertSamplesAsync(connection, transaction, deviceId, samples, cancellationToken);
+        if (inserted.Count < samples.Length)
+        {
+            await ConfirmDuplicatesAsync(connection, transaction, deviceId, samples, inserted, cancellationToken);
+        }
 
         // RETURNING names exactly the rows that were new; only those feed the rollup.
         var rollup = new QuarterHourAccumulator(deviceId);
@@ -134,6 +138,32 @@ public sealed class PostgresSampleStore(NpgsqlDataSource dataSource) : ISampleSt
         }
 
         return inserted;
+    }
+
+    /// <summary>
+    /// The count of <c>INSERT ... ON CONFLICT DO NOTHING</c> is not trusted blindly: a storage engine that
+    /// ends the statement early (TimescaleDB before 2.18.1 on compressed chunks) or a trigger that drops rows
+    /// would report them as duplicates, and the edge would delete readings that were never stored.
+    /// </summary>
+    private static async Task ConfirmDuplicatesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string deviceId, Sample[] samples, HashSet<long> inserted,
+        CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT count(*)
+            FROM samples
+            WHERE device_id = $1 AND ts = ANY($2::timestamptz[])
+            """;
+        var duplicates = samples.Where(s => !inserted.Contains(s.Ts.UtcTicks)).Select(s => s.Ts).ToArray();
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = duplicates, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        var found = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        if (found < duplicates.Length)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            throw new DuplicatesNotConfirmedException(deviceId, duplicates.Length - (int)found);
+        }
     }
 
     private static async Task UpsertQuarterHoursAsync(

@@ -30,6 +30,11 @@ public sealed class SqliteSampleStore(SqliteConnectionFactory connections) : ISa
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             var rollup = new QuarterHourAccumulator(deviceId);
             var inserted = await InsertSamplesAsync(connection, transaction, ordered, rollup, cancellationToken);
+            if (inserted < ordered.Length)
+            {
+                await ConfirmDuplicatesAsync(connection, transaction, deviceId, ordered, cancellationToken);
+            }
+
             await UpsertQuarterHoursAsync(connection, transaction, rollup.Rows, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new AppendResult(inserted, samples.Count - inserted);
@@ -97,6 +102,32 @@ public sealed class SqliteSampleStore(SqliteConnectionFactory connections) : ISa
         }
 
         return inserted;
+    }
+
+    /// <summary>
+    /// Every key of the batch must exist once the rows were inserted: a trigger or an engine that skips rows silently must not
+    /// make the edge delete readings that were never stored. The transaction rolls back when one is missing.
+    /// </summary>
+    private static async Task ConfirmDuplicatesAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string deviceId, Sample[] samples, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT count(*)
+            FROM samples
+            WHERE device_id = $device_id AND ts IN (SELECT value FROM json_each($keys))
+            """;
+        var keys = "[" + string.Join(',', samples.Select(s => StorageTime.ToUnixMicroseconds(s.Ts))) + "]";
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$device_id", deviceId);
+        command.Parameters.AddWithValue("$keys", keys);
+        var found = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        if (found < samples.Length)
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+            throw new DuplicatesNotConfirmedException(deviceId, samples.Length - (int)found);
+        }
     }
 
     private static async Task UpsertQuarterHoursAsync(

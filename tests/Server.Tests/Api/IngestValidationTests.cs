@@ -57,6 +57,16 @@ public sealed class IngestValidationTests : IDisposable
         { With("ts", "\"1999-12-31T23:59:59Z\""), "ts", "before 2000" },
         { With("ts", "\"2026-03-01T12:30:00Z\""), "ts", "future" },
         { With("gas_m3", "-1"), "gas_m3", "negative" },
+        { With("energy_import_kwh", "1000000000.5"), "energy_import_kwh", "at most 1e9" },
+        { With("energy_export_kwh", "2e9"), "energy_export_kwh", "at most 1e9" },
+        { With("gas_m3", "1e10"), "gas_m3", "at most 1e9" },
+        { With("power_w", "1500").TrimEnd('}') + ",\"power_w\":1500}", "power_w", "more than once" },
+        { With("ts", "\"2026-03-01T10:00:00Z\"").TrimEnd('}') + ",\"firmware\":1,\"firmware\":2}", "firmware", "more than once" },
+        { Valid.Replace("\"meter-1\"", "\"meter-\\ud800\"", StringComparison.Ordinal), "device_id", "characters" },
+        { Valid.Replace("10:00:00Z", "10:00:00\\ud800Z", StringComparison.Ordinal), "ts", "RFC 3339" },
+        { Valid.Replace("100.5", "\"\\ud800\"", StringComparison.Ordinal), "energy_import_kwh", "number" },
+        { Valid.Replace("\"power_w\"", "\"power_w\\ud800\"", StringComparison.Ordinal), "power_w", "required" },
+        { With("energy_import_kwh", "\"12.5\""), "energy_import_kwh", "number" },
         { With("gas_ts", "\"later\""), "gas_ts", "RFC 3339" },
         { With("average_power_15m_w", "-5"), "average_power_15m_w", "negative" },
         { With("power_l1_w", "\"x\""), "power_l1_w", "integer" },
@@ -242,5 +252,126 @@ public sealed class IngestValidationTests : IDisposable
         var rows = await _server.Store.GetQuarterHoursAsync(ServerFactory.Device1, DateTimeOffset.UnixEpoch, Samples.Start.AddYears(10), default);
         Assert.Empty(rows);
         _ = JsonSerializer.Serialize(rows);
+    }
+}
+
+/// <summary>What the client acts on in a 422 (its type), and what a hostile body may cost the server.</summary>
+public sealed class IngestProblemTypeTests : IDisposable
+{
+    private const string InvalidType = "https://p1telemetry.org/problems/invalid-samples";
+    private const string SkewType = "https://p1telemetry.org/problems/clock-skew";
+    private readonly ServerFactory _server = new(new Dictionary<string, string?> { ["MAX_BATCH_SAMPLES"] = "2000", ["MAX_BODY_BYTES"] = "1048576" });
+
+    public void Dispose() => _server.Dispose();
+
+    private static string Sample(string ts, string power = "1500", string importKwh = "100.5") =>
+        $$"""{"device_id":"meter-1","ts":"{{ts}}","power_w":{{power}},"import_power_w":1500,"energy_import_kwh":{{importKwh}},"energy_export_kwh":2.25}""";
+
+    private async Task<JsonElement> PostAsync(string body, int status)
+    {
+        using var client = _server.CreateClient(ServerFactory.Token1);
+        using var response = await client.PostAsync("/v1/ingest", IngestRequests.Body(Encoding.UTF8.GetBytes(body)));
+        return await response.ReadProblemAsync(status);
+    }
+
+    [Fact]
+    public async Task Samples_only_ahead_of_the_server_clock_are_clock_skew_with_the_server_time_and_the_limit()
+    {
+        var problem = await PostAsync($$"""{"samples":[{{Sample("2026-03-01T11:59:00Z")}},{{Sample("2026-03-01T12:30:00Z")}},{{Sample("2026-03-01T13:00:00Z")}}]}""", 422);
+
+        Assert.Equal(SkewType, problem.GetProperty("type").GetString());
+        Assert.Equal(ServerFactory.Now, problem.GetProperty("server_time").GetDateTimeOffset());
+        Assert.EndsWith("Z", problem.GetProperty("server_time").GetString(), StringComparison.Ordinal);
+        Assert.Equal(600, problem.GetProperty("max_clock_skew_s").GetInt32());
+        Assert.Equal([1, 2], problem.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("index").GetInt32()));
+        Assert.All(problem.GetProperty("errors").EnumerateArray(), e => Assert.Equal("ts", e.GetProperty("field").GetString()));
+        Assert.Equal(2, problem.GetProperty("error_count").GetInt32());
+        Assert.Null(await _server.Store.GetLatestAsync(ServerFactory.Device1, default));
+    }
+
+    [Fact]
+    public async Task A_future_sample_next_to_an_invalid_one_is_invalid_samples()
+    {
+        var problem = await PostAsync($$"""{"samples":[{{Sample("2026-03-01T12:30:00Z")}},{{Sample("2026-03-01T11:00:00Z", power: "\"x\"")}}]}""", 422);
+
+        Assert.Equal(InvalidType, problem.GetProperty("type").GetString());
+        Assert.False(problem.TryGetProperty("server_time", out _));
+        Assert.Equal(2, problem.GetProperty("error_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_future_sample_that_is_also_invalid_is_invalid_samples()
+    {
+        var problem = await PostAsync($$"""{"samples":[{{Sample("2026-03-01T12:30:00Z", importKwh: "-1")}}]}""", 422);
+
+        Assert.Equal(InvalidType, problem.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_structural_422_is_invalid_samples_too()
+    {
+        var problem = await PostAsync("""{"samples":[]}""", 422);
+
+        Assert.Equal(InvalidType, problem.GetProperty("type").GetString());
+        Assert.Equal(0, problem.GetProperty("error_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task At_most_100_errors_are_listed_with_the_total_count()
+    {
+        var bad = """{"device_id":1,"ts":2,"power_w":"a","import_power_w":"b","energy_import_kwh":"c","energy_export_kwh":"d"}""";
+        var body = "{\"samples\":[" + string.Join(',', Enumerable.Repeat(bad, 1500)) + "]}";
+
+        var problem = await PostAsync(body, 422);
+
+        Assert.Equal(100, problem.GetProperty("errors").GetArrayLength());
+        Assert.Equal(9000, problem.GetProperty("error_count").GetInt32());
+        Assert.Contains("1500 of 1500", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("power_w")]
+    [InlineData("energy_import_kwh")]
+    public async Task A_reason_quotes_no_more_than_a_few_dozen_characters_of_the_input(string field)
+    {
+        var huge = "1" + new string('7', 20_000) + (field == "power_w" ? string.Empty : ".5");
+        var sample = Sample("2026-03-01T11:00:00Z", power: field == "power_w" ? huge : "1500", importKwh: field == "power_w" ? "100.5" : huge);
+
+        var problem = await PostAsync($$"""{"samples":[{{sample}}]}""", 422);
+
+        var reason = problem.GetProperty("errors")[0].GetProperty("reason").GetString()!;
+        Assert.InRange(reason.Length, 1, 120);
+    }
+
+    [Fact]
+    public async Task A_repeated_samples_property_is_422()
+    {
+        var problem = await PostAsync($$"""{"samples":[{{Sample("2026-03-01T11:00:00Z")}}],"samples":[{{Sample("2026-03-01T11:00:01Z")}}]}""", 422);
+
+        Assert.Contains("more than once", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Null(await _server.Store.GetLatestAsync(ServerFactory.Device1, default));
+    }
+
+    public static TheoryData<string> InvalidUtf8Bodies => new()
+    {
+        "device_id", "ts", "power_w", "energy_import_kwh", "firmware",
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidUtf8Bodies))]
+    public async Task Invalid_utf8_in_a_field_is_a_4xx_problem(string field)
+    {
+        var sample = System.Text.Json.Nodes.JsonNode.Parse(Sample("2026-03-01T11:00:00Z"))!.AsObject();
+        sample[field] = "@@@";
+        var text = "{\"samples\":[" + sample.ToJsonString() + "]}";
+        var at = text.IndexOf("@@@", StringComparison.Ordinal);
+        var body = Encoding.UTF8.GetBytes(text[..at]).Concat(new byte[] { 0xC3, 0x28, 0xFF }).Concat(Encoding.UTF8.GetBytes(text[(at + 3)..])).ToArray();
+
+        using var client = _server.CreateClient(ServerFactory.Token1);
+        using var response = await client.PostAsync("/v1/ingest", IngestRequests.Body(body));
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Null(await _server.Store.GetLatestAsync(ServerFactory.Device1, default));
     }
 }

@@ -48,6 +48,9 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
 
     public ISampleStore Store => Services.GetRequiredService<ISampleStore>();
 
+    /// <summary>Replaces services of the server; set before the server is first used.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
@@ -55,7 +58,11 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            TestServices?.Invoke(services);
+        });
     }
 
     public HttpClient CreateClient(string? token)
