@@ -35,13 +35,19 @@ public static class ServerApplication
         });
         // Framework chatter (request lines, key ring) stays out of the product's logs unless asked for.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var minimum = LogLevel.Information;
         if (configuration["LOG_LEVEL"] is { Length: > 0 } level)
         {
-            builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed)
+            minimum = Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed)
                 ? parsed
                 : throw new OptionsValidationException("LOG_LEVEL", typeof(LogLevel),
-                    [$"LOG_LEVEL must be one of {string.Join(", ", Enum.GetNames<LogLevel>())}, not '{level}'."]));
+                    [$"LOG_LEVEL must be one of {string.Join(", ", Enum.GetNames<LogLevel>())}, not '{level}'."]);
+            builder.Logging.SetMinimumLevel(minimum);
         }
+
+        // The authentication framework writes information lines for every rejected request; a scanner must not
+        // fill the disk with them. The handler's own failure line is at Debug.
+        builder.Logging.AddFilter(typeof(DeviceTokenAuthenticationHandler).FullName, l => l >= minimum && l != LogLevel.Information);
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);

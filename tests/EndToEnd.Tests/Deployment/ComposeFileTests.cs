@@ -1,3 +1,4 @@
+using System.Globalization;
 using P1Telemetry.EndToEnd.Tests.Support;
 
 namespace P1Telemetry.EndToEnd.Tests.Deployment;
@@ -60,10 +61,37 @@ public sealed class ComposeFileTests
         Assert.Matches(@"db:\s+condition: service_healthy", services["migrate"]);
         Assert.Matches(@"command:\s+- migrate", services["migrate"]);
         Assert.Contains("timescale/timescaledb", services["db"], StringComparison.Ordinal);
-        Assert.Contains("pg16", services["db"], StringComparison.Ordinal);
+        Assert.Contains("-pg17", services["db"], StringComparison.Ordinal);
         Assert.Contains("DATABASE_URL: postgresql://", services["api"], StringComparison.Ordinal);
         Assert.Contains("REDIS_URL:", services["api"], StringComparison.Ordinal);
         Assert.Contains("restart: unless-stopped", services["api"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Vps_timescaledb_has_the_fix_for_inserts_into_compressed_chunks()
+    {
+        var result = await ComposeConfigAsync("docker-compose.vps.yml", RepositoryRoot.Combine(".env.example"), quiet: false);
+        Assert.True(result.ExitCode == 0, result.Output);
+
+        // Before 2.18.1 an INSERT ... ON CONFLICT DO NOTHING that met a row in a compressed chunk skipped the rest.
+        var image = System.Text.RegularExpressions.Regex.Match(ResolvedServices(result.StandardOutput)["db"], @"image: timescale/timescaledb:(\d+)\.(\d+)\.(\d+)-pg(\d+)");
+        Assert.True(image.Success, "the db service must pin a timescale/timescaledb:X.Y.Z-pgNN image");
+        var version = new Version(int.Parse(image.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(image.Groups[2].Value, CultureInfo.InvariantCulture),
+            int.Parse(image.Groups[3].Value, CultureInfo.InvariantCulture));
+        Assert.True(version >= new Version(2, 18, 1), $"timescaledb {version} lacks the fix");
+    }
+
+    [Fact]
+    public async Task Vps_rotates_the_log_of_every_container()
+    {
+        var result = await ComposeConfigAsync("docker-compose.vps.yml", RepositoryRoot.Combine(".env.example"), quiet: false);
+        Assert.True(result.ExitCode == 0, result.Output);
+
+        foreach (var (name, block) in ResolvedServices(result.StandardOutput))
+        {
+            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(block, @"logging:\s+driver: json-file\s+options:\s+max-file: '?\d+'?\s+max-size: '?\d+[kmg]'?"),
+                $"service {name} does not rotate its log (json-file with max-size and max-file):{block}");
+        }
     }
 
     [Fact]

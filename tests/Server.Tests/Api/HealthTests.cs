@@ -107,6 +107,10 @@ public sealed class HealthTests(OutageDependencies dependencies) : IClassFixture
             Assert.Equal("unhealthy", report.GetProperty("status").GetString());
             Assert.Equal("down", report.GetProperty("database").GetProperty("status").GetString());
             Assert.Equal("up", report.GetProperty("cache").GetProperty("status").GetString());
+            // Health is public: no connection details or exception text, only a pointer to the log.
+            Assert.DoesNotContain("127.0.0.1", report.GetRawText(), StringComparison.Ordinal);
+            Assert.DoesNotContain(Database.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), report.GetRawText(), StringComparison.Ordinal);
+            Assert.Contains("server log", report.GetProperty("database").GetProperty("error").GetString(), StringComparison.Ordinal);
 
             using var ingest = await client.PostAsync("/v1/ingest", IngestRequests.Json([Samples.At(ServerFactory.Device1, Samples.Start)]));
             await ingest.ReadProblemAsync(503);
