@@ -1,4 +1,5 @@
 using P1Telemetry.EndToEnd.Tests.Support;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.EndToEnd.Tests.Deployment;
 
