@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Auth;
+using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Diagnostics;
 using P1Telemetry.Server.ReadCache;
 using P1Telemetry.Server.Realtime;
@@ -38,7 +39,7 @@ public static class IngestEndpoints
         ISampleStore store,
         LatestSampleCache latest,
         HistoryCache history,
-        LiveQuarterService liveQuarter,
+        DeviceChangeFeed changes,
         IOptions<IngestOptions> options,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
@@ -100,9 +101,9 @@ public static class IngestEndpoints
 
         // From here on rows may be committed: the caches are renewed whatever happens to the request, and
         // also for a batch of duplicates, which is the retry of an ingest whose renewal may have been cut short.
-        liveQuarter.OnIngested(caller);
+        changes.Publish(caller);
         await history.OnIngestedAsync(caller, batch.Samples, CancellationToken.None);
-        await latest.RefreshAsync(caller, CancellationToken.None);
+        await latest.InvalidateAsync(caller, CancellationToken.None);
 
         Log.Ingested(logger, caller, result.Inserted, result.Duplicates);
         return TypedResults.Ok(new IngestResponse(result.Inserted, result.Duplicates));

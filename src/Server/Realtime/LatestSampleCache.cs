@@ -8,8 +8,8 @@ using P1Telemetry.Server.Storage;
 namespace P1Telemetry.Server.Realtime;
 
 /// <summary>
-/// The latest sample per device, cache-first under <c>realtime:{device_id}</c>. An ingest refreshes the entry
-/// from the database after its commit, so the next read sees the newest sample. A failing cache never fails
+/// The latest sample per device, cache-first under <c>realtime:{device_id}</c>. An ingest drops the entry
+/// after its commit, so the next read sees the newest sample. A failing cache never fails
 /// a request: reads go to the database instead.
 /// </summary>
 public sealed class LatestSampleCache(ISampleStore store, ICache cache, IOptions<CacheOptions> options, ILogger<LatestSampleCache> logger)
@@ -42,10 +42,13 @@ public sealed class LatestSampleCache(ISampleStore store, ICache cache, IOptions
         return latest;
     }
 
-    /// <summary>Called after an ingest committed new samples of the device.</summary>
-    public async Task RefreshAsync(string deviceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Called after an ingest committed samples of the device: the entry is dropped and the next read loads
+    /// it from the database. Dropping costs one cache call, where reading the newest row back would cost a query
+    /// for every ingest of every home, watched or not.
+    /// </summary>
+    public async Task InvalidateAsync(string deviceId, CancellationToken cancellationToken)
     {
-        // Dropped first: should the read below fail, the next request reads the database instead of an old entry.
         try
         {
             await cache.RemoveAsync(KeyFor(deviceId), cancellationToken);
@@ -53,12 +56,6 @@ public sealed class LatestSampleCache(ISampleStore store, ICache cache, IOptions
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Log.CacheFailed(logger, ex, cache.Kind, "remove");
-        }
-
-        var latest = await store.GetLatestAsync(deviceId, cancellationToken);
-        if (latest is not null)
-        {
-            await TrySetAsync(KeyFor(deviceId), latest, cancellationToken);
         }
     }
 

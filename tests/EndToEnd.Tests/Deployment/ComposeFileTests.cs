@@ -1,5 +1,6 @@
 using System.Globalization;
 using P1Telemetry.EndToEnd.Tests.Support;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.EndToEnd.Tests.Deployment;
 

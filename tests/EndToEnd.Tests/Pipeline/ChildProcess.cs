@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using P1Telemetry.EndToEnd.Tests.Support;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.EndToEnd.Tests.Pipeline;
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.EndToEnd.Tests.Support;
 

@@ -134,6 +134,7 @@ public sealed class RealtimeWithRedisAndPostgresTests(PostgresClusterFixture clu
     {
         using var client = Server.CreateClient(ServerFactory.Token1);
         await client.IngestAsync([Samples.At(ServerFactory.Device1, Samples.Start, 100)]);
+        Assert.Equal(100, (await client.GetFromJsonAsync<RealtimeResponse>(Path))!.PowerW);
 
         using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_redis!.Port}");
         var value = await redis.GetDatabase().StringGetAsync($"realtime:{ServerFactory.Device1}");

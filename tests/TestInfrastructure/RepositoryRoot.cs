@@ -1,7 +1,7 @@
-namespace P1Telemetry.EndToEnd.Tests.Support;
+namespace P1Telemetry.TestInfrastructure;
 
 /// <summary>Finds the repository checkout the tests were built from (the directory holding the solution).</summary>
-internal static class RepositoryRoot
+public static class RepositoryRoot
 {
     private static readonly Lazy<string> _root = new(Find);
 
