@@ -134,7 +134,7 @@ public sealed class RealtimeWithRedisAndPostgresTests(PostgresClusterFixture clu
     {
         using var client = Server.CreateClient(ServerFactory.Token1);
         await client.IngestAsync([Samples.At(ServerFactory.Device1, Samples.Start, 100)]);
-        Assert.Equal(100, (await client.GetFromJsonAsync<RealtimeResponse>(Path))!.PowerW);
+        Assert.Equal(100, (await client.GetFromJsonAsync<RealtimeResponse>($"/v1/realtime?device_id={ServerFactory.Device1}"))!.PowerW);
 
         using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_redis!.Port}");
         var value = await redis.GetDatabase().StringGetAsync($"realtime:{ServerFactory.Device1}");
