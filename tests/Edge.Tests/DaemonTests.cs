@@ -193,6 +193,31 @@ public sealed class DaemonTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Quarantine_list_and_requeue_run_from_the_command_line()
+    {
+        var spoolPath = _directory.File("quarantine.db");
+        using (var spool = SampleSpool.Open(spoolPath, TimeProvider.System))
+        {
+            await spool.QuarantineAsync("rejected by the server: HTTP 422", SampleSpool.Serialize(TestSamples.SampleAt(4)), default);
+        }
+
+        var environment = new Dictionary<string, string> { ["SPOOL_PATH"] = spoolPath };
+        var (listExit, listOutput) = await RunToEndAsync(["quarantine", "list", "--json"], environment);
+        var (requeueExit, requeueOutput) = await RunToEndAsync(["quarantine", "requeue", "--all"], environment);
+
+        Assert.Equal(0, listExit);
+        using (var document = JsonDocument.Parse(listOutput))
+        {
+            Assert.Equal(1, document.RootElement.GetProperty("total").GetInt64());
+        }
+
+        Assert.Equal(0, requeueExit);
+        Assert.Contains("Requeued 1 samples", requeueOutput, StringComparison.Ordinal);
+        using var reopened = SampleSpool.Open(spoolPath, TimeProvider.System);
+        Assert.Equal((1L, 0L), (await reopened.CountAsync(default), await reopened.QuarantineCountAsync(default)));
+    }
+
+    [Fact]
     public async Task Backfill_spools_every_row_of_a_history_csv()
     {
         var csv = _directory.File("history.csv");
