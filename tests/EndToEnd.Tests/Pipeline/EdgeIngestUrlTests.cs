@@ -24,7 +24,7 @@ public sealed class EdgeIngestUrlTests(PipelineInfrastructure infrastructure)
             await Task.Delay(200);
         }
 
-        Assert.Contains("VPS_INGEST_URL must be the server's base URL", run.Edge.Output, StringComparison.Ordinal);
+        Assert.Contains("check VPS_INGEST_URL: HTTP 404", run.Edge.Output, StringComparison.Ordinal);
         Assert.Null(await run.Store.LatestTsAsync());
         Assert.True(run.ReadHealth() is { } health && health.GetProperty("spool_depth").GetInt64() > 0, run.Diagnostics());
         var stoppedAt = run.Simulator.LatestReading.TsUtc;
