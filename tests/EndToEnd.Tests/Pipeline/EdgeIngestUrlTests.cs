@@ -18,15 +18,16 @@ public sealed class EdgeIngestUrlTests(PipelineInfrastructure infrastructure)
         var started = DateTimeOffset.UtcNow;
         await run.StartEdgeAsync(new Dictionary<string, string> { ["VPS_INGEST_URL"] = new Uri(run.Caddy.BaseUri, "/api/v1/ingest").ToString() });
         var from = await run.WaitUntilEdgeReadsAsync(started, TimeSpan.FromSeconds(30));
+        // The health file is rewritten every 5 s: wait for one that shows the readings kept.
         var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-        while (!run.Edge.Output.Contains("HTTP 404", StringComparison.Ordinal) && DateTimeOffset.UtcNow < deadline)
+        while (!(run.Edge.Output.Contains("HTTP 404", StringComparison.Ordinal) && SpoolDepth(run) > 0) && DateTimeOffset.UtcNow < deadline)
         {
             await Task.Delay(200);
         }
 
         Assert.Contains("check VPS_INGEST_URL: HTTP 404", run.Edge.Output, StringComparison.Ordinal);
         Assert.Null(await run.Store.LatestTsAsync());
-        Assert.True(run.ReadHealth() is { } health && health.GetProperty("spool_depth").GetInt64() > 0, run.Diagnostics());
+        Assert.True(SpoolDepth(run) > 0, run.Diagnostics());
         var stoppedAt = run.Simulator.LatestReading.TsUtc;
         Assert.Equal(0, await run.Edge.StopAsync());
 
@@ -43,4 +44,7 @@ public sealed class EdgeIngestUrlTests(PipelineInfrastructure infrastructure)
         Assert.Contains("/v1/ingest", run.Edge.Output, StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, run.ReadHealth()!.Value.GetProperty("clock_skew_s").ValueKind);
     }
+
+    private static long SpoolDepth(PipelineRun run) =>
+        run.ReadHealth() is { } health ? health.GetProperty("spool_depth").GetInt64() : 0;
 }
