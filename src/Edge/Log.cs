@@ -5,8 +5,8 @@ namespace P1Telemetry.Edge;
 /// <summary>Every log line the edge writes. Tokens never appear in any of them.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "Meter at {MeterAddress} speaks API {ApiVersion} (serial {Serial})")]
-    public static partial void MeterDetected(this ILogger logger, string meterAddress, string apiVersion, string? serial);
+    [LoggerMessage(1, LogLevel.Information, "Meter at {MeterAddress} speaks API {ApiVersion} (serial {Serial}): {Why}")]
+    public static partial void MeterDetected(this ILogger logger, string meterAddress, string apiVersion, string? serial, string why);
 
     [LoggerMessage(2, LogLevel.Warning, "No reading from the meter: {Reason}")]
     public static partial void MeterReadFailed(this ILogger logger, string reason);
@@ -44,6 +44,12 @@ internal static partial class Log
     [LoggerMessage(24, LogLevel.Error, "The server rejected a sample (HTTP 422), moved to quarantine: {Reason}")]
     public static partial void SampleRejected(this ILogger logger, string reason);
 
+    [LoggerMessage(30, LogLevel.Error, "Samples kept spooled, the server finds them too far in its future: {Reason}; retrying in {DelaySeconds:F1} s")]
+    public static partial void UploadClockSkew(this ILogger logger, string reason, double delaySeconds);
+
+    [LoggerMessage(31, LogLevel.Error, "Upload not acknowledged, check VPS_INGEST_URL: {Reason}; samples are kept, retrying in {DelaySeconds:F1} s")]
+    public static partial void UploadMisdirected(this ILogger logger, string reason, double delaySeconds);
+
     [LoggerMessage(25, LogLevel.Information, "Device id {DeviceId} learnt from the server")]
     public static partial void DeviceIdLearnt(this ILogger logger, string deviceId);
 
@@ -61,6 +67,9 @@ internal static partial class Log
 
     [LoggerMessage(40, LogLevel.Warning, "Writing the health file {Path} failed: {Reason}")]
     public static partial void HealthWriteFailed(this ILogger logger, string path, string reason);
+
+    [LoggerMessage(42, LogLevel.Warning, "Health warning: {Warning}")]
+    public static partial void HealthWarning(this ILogger logger, string warning);
 
     [LoggerMessage(41, LogLevel.Information, "Edge started: meter {MeterAddress}, server {IngestUrl}, spool {SpoolPath} ({Depth} samples waiting)")]
     public static partial void Started(this ILogger logger, string meterAddress, string ingestUrl, string spoolPath, long depth);

@@ -167,6 +167,52 @@ public sealed class DaemonTests : IAsyncLifetime
         Assert.True(await spool.CountAsync(default) > 0);
     }
 
+    [Fact]
+    public async Task A_server_whose_clock_lags_leaves_every_reading_spooled_and_the_daemon_unhealthy()
+    {
+        // The server's clock is an hour behind: every reading lies beyond its 600 s allowance.
+        _server.Respond = samples => Results.Problem(statusCode: 422, title: "Samples from the future", type: Uploading.IngestClient.ClockSkewProblem,
+            extensions: new Dictionary<string, object?>
+            {
+                ["server_time"] = DateTimeOffset.UtcNow.AddHours(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["max_clock_skew_s"] = 600,
+                ["errors"] = samples.Select((_, i) => new { index = i, field = "ts", reason = "too far in the future" }).Take(100).ToList(),
+                ["error_count"] = samples.Count,
+            });
+        var environment = Environment();
+        var healthPath = _directory.File("data/health.json");
+        var (process, _) = Start([], environment);
+        using (process)
+        {
+            try
+            {
+                await Eventually.TrueAsync(() => _server.RequestSizes.Count >= 2, "uploads were attempted", seconds: 60);
+                await Eventually.TrueAsync(() => File.Exists(healthPath) && File.ReadAllText(healthPath).Contains("\"clock_skew_detected_at\": \"", StringComparison.Ordinal),
+                    "the health file reports the clock skew", seconds: 30);
+                var (healthExit, healthOutput) = await RunToEndAsync(["health"], new() { ["SPOOL_PATH"] = environment["SPOOL_PATH"] });
+                Assert.Equal(1, healthExit);
+                Assert.Contains("ahead of its clock", healthOutput, StringComparison.Ordinal);
+                using var report = JsonDocument.Parse(healthOutput);
+                Assert.InRange(report.RootElement.GetProperty("clock_skew_s").GetDouble(), 3000, 4200);
+                Assert.Equal(0, report.RootElement.GetProperty("quarantine_count").GetInt64());
+
+                await SigTermAsync(process);
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                }
+            }
+        }
+
+        using var spool = SampleSpool.Open(environment["SPOOL_PATH"], TimeProvider.System);
+        Assert.Equal(0, await spool.QuarantineCountAsync(default));
+        Assert.True(await spool.CountAsync(default) >= _server.RequestSizes.Max());
+    }
+
     [Theory]
     [InlineData("VPS_INGEST_URL", "http://127.0.0.1:1/v1/ingest", "VPS_INGEST_URL must be an https:// URL")]
     [InlineData("POLL_INTERVAL_S", "fast", "POLL_INTERVAL_S")]
@@ -190,6 +236,31 @@ public sealed class DaemonTests : IAsyncLifetime
 
         Assert.Equal(1, exitCode);
         Assert.Contains("unhealthy", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quarantine_list_and_requeue_run_from_the_command_line()
+    {
+        var spoolPath = _directory.File("quarantine.db");
+        using (var spool = SampleSpool.Open(spoolPath, TimeProvider.System))
+        {
+            await spool.QuarantineAsync("rejected by the server: HTTP 422", SampleSpool.Serialize(TestSamples.SampleAt(4)), default);
+        }
+
+        var environment = new Dictionary<string, string> { ["SPOOL_PATH"] = spoolPath };
+        var (listExit, listOutput) = await RunToEndAsync(["quarantine", "list", "--json"], environment);
+        var (requeueExit, requeueOutput) = await RunToEndAsync(["quarantine", "requeue", "--all"], environment);
+
+        Assert.Equal(0, listExit);
+        using (var document = JsonDocument.Parse(listOutput))
+        {
+            Assert.Equal(1, document.RootElement.GetProperty("total").GetInt64());
+        }
+
+        Assert.Equal(0, requeueExit);
+        Assert.Contains("Requeued 1 samples", requeueOutput, StringComparison.Ordinal);
+        using var reopened = SampleSpool.Open(spoolPath, TimeProvider.System);
+        Assert.Equal((1L, 0L), (await reopened.CountAsync(default), await reopened.QuarantineCountAsync(default)));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public static class DaemonCommand
         await host.StartAsync(cancellationToken);
         var spool = host.Services.GetRequiredService<SampleSpool>();
         host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("P1Telemetry.Edge").Started(
-            options.MeterHost!, options.IngestUrl!, options.SpoolPath, await spool.CountAsync(cancellationToken));
+            options.MeterHost!, options.IngestUri!.ToString(), options.SpoolPath, await spool.CountAsync(cancellationToken));
         await host.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }
@@ -68,7 +68,7 @@ public static class DaemonCommand
             host.ShutdownTimeout = options.ShutdownFlush + TimeSpan.FromSeconds(5);
             host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
-        services.AddSingleton<HealthMonitor>();
+        services.AddSingleton(sp => new HealthMonitor(sp.GetRequiredService<TimeProvider>(), options.HealthThresholds));
         services.AddSingleton(sp => SampleSpool.Open(options.SpoolPath, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
@@ -82,7 +82,7 @@ public static class DaemonCommand
                 sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MeterClient>>());
         });
         services.AddSingleton<ReadingPipeline>();
-        services.AddSingleton(_ => new IngestClient(new Uri(options.IngestUrl!), options.ServerToken!, options.HttpTimeout,
+        services.AddSingleton(_ => new IngestClient(options.IngestUri!, options.ServerToken!, options.HttpTimeout,
             string.IsNullOrWhiteSpace(options.ServerCaFile) ? null : CertificateFiles.LoadPem(options.ServerCaFile)));
         services.AddSingleton(sp => new DeviceIdentity(options.DeviceId, sp.GetRequiredService<IngestClient>(),
             sp.GetRequiredService<HealthMonitor>(), sp.GetRequiredService<ILogger<DeviceIdentity>>()));

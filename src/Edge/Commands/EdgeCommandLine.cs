@@ -4,7 +4,7 @@ using P1Telemetry.Edge.Security;
 
 namespace P1Telemetry.Edge.Commands;
 
-/// <summary><c>p1-edge</c> (the daemon), <c>pair</c>, <c>health</c> and <c>backfill</c>.</summary>
+/// <summary><c>p1-edge</c> (the daemon), <c>pair</c>, <c>health</c>, <c>backfill</c> and <c>quarantine</c>.</summary>
 public static class EdgeCommandLine
 {
     public static RootCommand Build()
@@ -27,7 +27,7 @@ public static class EdgeCommandLine
         health.SetAction(async (_, ct) =>
         {
             var options = EdgeConfiguration.LoadValidated(Console.Error, (_, _) => { });
-            return options is null ? 2 : await new HealthCommand(Console.Out, TimeProvider.System).RunAsync(options.EffectiveHealthPath, ct);
+            return options is null ? 2 : await new HealthCommand(Console.Out, TimeProvider.System).RunAsync(options.EffectiveHealthPath, ct, options.HealthThresholds);
         });
 
         var file = new Argument<FileInfo>("file") { Description = "A history CSV written by 'p1-meter-simulator history'" };
@@ -47,6 +47,33 @@ public static class EdgeCommandLine
         root.Subcommands.Add(pair);
         root.Subcommands.Add(health);
         root.Subcommands.Add(backfill);
+        root.Subcommands.Add(Quarantine());
         return root;
+    }
+
+    /// <summary><c>quarantine list [--json] [--limit N]</c> and <c>quarantine requeue (&lt;id&gt;... | --all)</c> on <c>SPOOL_PATH</c>.</summary>
+    private static Command Quarantine()
+    {
+        var json = new Option<bool>("--json") { Description = "Print the entries as one JSON object" };
+        var limit = new Option<int>("--limit") { Description = "Show at most this many entries, oldest first", DefaultValueFactory = _ => 100 };
+        var list = new Command("list", "Show the quarantined readings and samples with the reason of each.") { json, limit };
+        list.SetAction(async (parse, ct) =>
+        {
+            var options = EdgeConfiguration.LoadValidated(Console.Error, EdgeOptionsValidator.ValidateCommon);
+            return options is null ? 2 : await new QuarantineCommand(Console.Out, Console.Error, TimeProvider.System)
+                .ListAsync(options.SpoolPath, parse.GetValue(json), parse.GetValue(limit), ct);
+        });
+
+        var ids = new Argument<long[]>("id") { Description = "Ids of the entries to send again (from 'quarantine list')", Arity = ArgumentArity.ZeroOrMore };
+        var all = new Option<bool>("--all") { Description = "Send every quarantined sample again" };
+        var requeue = new Command("requeue", "Move quarantined samples back into the spool, in order; the daemon uploads them again.") { ids, all };
+        requeue.SetAction(async (parse, ct) =>
+        {
+            var options = EdgeConfiguration.LoadValidated(Console.Error, EdgeOptionsValidator.ValidateCommon);
+            return options is null ? 2 : await new QuarantineCommand(Console.Out, Console.Error, TimeProvider.System)
+                .RequeueAsync(options.SpoolPath, parse.GetValue(all), parse.GetValue(ids) ?? [], ct);
+        });
+
+        return new Command("quarantine", "Look at the quarantined readings and send samples among them again.") { list, requeue };
     }
 }

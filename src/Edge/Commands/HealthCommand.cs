@@ -6,7 +6,7 @@ namespace P1Telemetry.Edge.Commands;
 /// <summary>Prints the health file re-evaluated at the current time; exit 0 when healthy, 1 otherwise.</summary>
 public sealed class HealthCommand(TextWriter output, TimeProvider time)
 {
-    public async Task<int> RunAsync(string healthPath, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(string healthPath, CancellationToken cancellationToken, HealthThresholds? thresholds = null)
     {
         HealthReport? report;
         try
@@ -25,7 +25,7 @@ public sealed class HealthCommand(TextWriter output, TimeProvider time)
             return 1;
         }
 
-        var evaluated = HealthEvaluator.Evaluate(report, time.GetUtcNow());
+        var evaluated = HealthEvaluator.Evaluate(report, time.GetUtcNow(), thresholds);
         await output.WriteLineAsync(HealthFile.ToJson(evaluated));
         return evaluated.Status == "healthy" ? 0 : 1;
     }

@@ -41,7 +41,7 @@ public sealed class HistoryCsv
         var cells = line.Split(',');
         var power = Double(cells, "power_w") ?? throw Missing("power_w");
         var powerW = (int)Math.Round(power, MidpointRounding.AwayFromZero);
-        return new Sample
+        var sample = new Sample
         {
             DeviceId = deviceId,
             Ts = Instant(cells, "ts_utc") ?? throw Missing("ts_utc"),
@@ -58,6 +58,8 @@ public sealed class HistoryCsv
             GasM3 = Double(cells, "gas_m3"),
             GasTs = Instant(cells, "gas_ts_utc"),
         };
+        SampleLimits.ThrowIfImpossible(sample);
+        return sample;
     }
 
     private string? Cell(string[] cells, string name) =>

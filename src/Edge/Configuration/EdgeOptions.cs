@@ -65,6 +65,30 @@ public sealed class EdgeOptions
     [ConfigurationKeyName("SHUTDOWN_FLUSH_S")]
     public double ShutdownFlushSeconds { get; set; } = 10;
 
+    [ConfigurationKeyName("SPOOL_DISK_WARN_MB")]
+    public long SpoolDiskWarnMegabytes { get; set; } = Health.HealthThresholds.DefaultDiskWarnMegabytes;
+
+    [ConfigurationKeyName("SPOOL_DISK_MIN_MB")]
+    public long SpoolDiskMinMegabytes { get; set; } = Health.HealthThresholds.DefaultDiskMinMegabytes;
+
+    public Health.HealthThresholds HealthThresholds => Health.HealthThresholds.FromMegabytes(SpoolDiskWarnMegabytes, SpoolDiskMinMegabytes);
+
+    /// <summary>
+    /// Where batches are posted: <c>VPS_INGEST_URL</c> as given, or, for a URL without a path (the server's base
+    /// URL, as the original design configured it), <c>/v1/ingest</c> under it.
+    /// </summary>
+    public Uri? IngestUri => ResolveIngestUri(IngestUrl);
+
+    public static Uri? ResolveIngestUri(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || !Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        return uri.AbsolutePath is "" or "/" ? new UriBuilder(uri) { Path = "/v1/ingest" }.Uri : uri;
+    }
+
     public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
 
     public TimeSpan UploadInterval => TimeSpan.FromSeconds(UploadIntervalSeconds);

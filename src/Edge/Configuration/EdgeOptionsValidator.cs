@@ -39,6 +39,11 @@ public sealed partial class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             errors.Add("BACKOFF_MAX_S must be >= BACKOFF_BASE_S.");
         }
 
+        if (options.SpoolDiskMinMegabytes < 0 || options.SpoolDiskWarnMegabytes < options.SpoolDiskMinMegabytes || options.SpoolDiskWarnMegabytes > 1_000_000_000)
+        {
+            errors.Add("SPOOL_DISK_WARN_MB and SPOOL_DISK_MIN_MB must be megabytes >= 0 with SPOOL_DISK_WARN_MB >= SPOOL_DISK_MIN_MB.");
+        }
+
         if (options.BatchSize is < 1 or > 100_000)
         {
             errors.Add("BATCH_SIZE must be between 1 and 100000.");
@@ -106,7 +111,7 @@ public sealed partial class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         ArgumentNullException.ThrowIfNull(errors);
         if (string.IsNullOrWhiteSpace(options.IngestUrl))
         {
-            errors.Add("VPS_INGEST_URL must be set to the server's ingest URL, e.g. https://example.org/v1/ingest.");
+            errors.Add("VPS_INGEST_URL must be set to the server's URL (https://example.org) or its ingest URL (https://example.org/v1/ingest).");
         }
         else if (!Uri.TryCreate(options.IngestUrl, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace P1Telemetry.Edge.Health;
 
 /// <summary>
@@ -15,10 +17,15 @@ public static class HealthEvaluator
     /// <summary>No successful upload for this long while samples wait.</summary>
     public static readonly TimeSpan UploadsStalledAfter = TimeSpan.FromMinutes(15);
 
-    public static HealthReport Evaluate(HealthReport report, DateTimeOffset now)
+    /// <summary>A reading that could not be spooled is lost: it stays a problem for this long, so someone notices.</summary>
+    public static readonly TimeSpan SpoolFailureShownFor = TimeSpan.FromMinutes(10);
+
+    public static HealthReport Evaluate(HealthReport report, DateTimeOffset now, HealthThresholds? thresholds = null)
     {
         ArgumentNullException.ThrowIfNull(report);
+        thresholds ??= HealthThresholds.Default;
         var problems = new List<string>();
+        var warnings = new List<string>();
         if (now - report.WrittenAt > StaleAfter)
         {
             problems.Add($"the health file was last written {(now - report.WrittenAt).TotalSeconds:0} s ago: the daemon is not running or is stuck");
@@ -31,11 +38,42 @@ public static class HealthEvaluator
         }
 
         var lastUpload = report.LastUploadAt ?? report.StartedAt;
-        if (report.SpoolDepth > 0 && now - lastUpload > UploadsStalledAfter)
+        if (report.SpoolDepth + report.QuarantineCount > 0 && now - lastUpload > UploadsStalledAfter)
         {
-            problems.Add($"no successful upload for {(now - lastUpload).TotalMinutes:0} min while {report.SpoolDepth} samples wait ({report.UploadError ?? "no reason recorded"})");
+            var quarantined = report.QuarantineCount > 0 ? $" and {report.QuarantineCount} are quarantined" : "";
+            problems.Add($"no successful upload for {(now - lastUpload).TotalMinutes:0} min while {report.SpoolDepth} samples wait{quarantined} ({report.UploadError ?? "no reason recorded"})");
         }
 
-        return report with { Status = problems.Count == 0 ? "healthy" : "unhealthy", Problems = problems };
+        if (report.ClockSkewDetectedAt is not null)
+        {
+            var skew = report.ClockSkewSeconds is { } seconds ? string.Create(CultureInfo.InvariantCulture, $"{seconds:0} s") : "too far";
+            problems.Add($"the server refuses samples {skew} ahead of its clock; they stay spooled until the clocks of the edge and the server agree (NTP)");
+        }
+
+        if (report.LastSpoolWriteFailureAt is { } failedAt && now - failedAt <= SpoolFailureShownFor)
+        {
+            problems.Add($"{report.SpoolWriteFailures} readings could not be written to the spool, the last {(now - failedAt).TotalSeconds:0} s ago ({report.SpoolWriteError ?? "no reason recorded"})");
+        }
+
+        if (report.SpoolDiskFreeBytes is { } free)
+        {
+            var freeMb = free / (1024 * 1024);
+            if (free < thresholds.DiskMinBytes)
+            {
+                problems.Add($"only {freeMb} MB free on the spool's disk (SPOOL_DISK_MIN_MB = {thresholds.DiskMinBytes / (1024 * 1024)}): free space before readings can no longer be spooled");
+            }
+            else if (free < thresholds.DiskWarnBytes)
+            {
+                warnings.Add($"{freeMb} MB free on the spool's disk (SPOOL_DISK_WARN_MB = {thresholds.DiskWarnBytes / (1024 * 1024)})");
+            }
+        }
+
+        return report with
+        {
+            Status = problems.Count == 0 ? "healthy" : "unhealthy",
+            Problems = problems,
+            Warnings = warnings,
+            SamplesNotUploaded = report.SpoolDepth + report.QuarantineCount,
+        };
     }
 }

@@ -11,6 +11,8 @@ public sealed class HealthFileWriter(HealthMonitor monitor, SampleSpool spool, E
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    private bool _warned;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, time);
@@ -31,7 +33,14 @@ public sealed class HealthFileWriter(HealthMonitor monitor, SampleSpool spool, E
     {
         try
         {
-            var report = monitor.Snapshot(await spool.CountAsync(cancellationToken), await spool.QuarantineCountAsync(cancellationToken));
+            var report = monitor.Snapshot(await spool.CountAsync(cancellationToken), await spool.QuarantineCountAsync(cancellationToken),
+                await spool.OldestSpooledTsAsync(cancellationToken), spool.DiskFreeBytes());
+            if (report.Warnings.Count > 0 && !_warned)
+            {
+                logger.HealthWarning(string.Join("; ", report.Warnings));
+            }
+
+            _warned = report.Warnings.Count > 0;
             await HealthFile.WriteAsync(options.EffectiveHealthPath, report, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)

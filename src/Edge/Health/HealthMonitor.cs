@@ -1,10 +1,11 @@
 namespace P1Telemetry.Edge.Health;
 
 /// <summary>The live state that the health file reports; written by the loops, read by the health writer.</summary>
-public sealed class HealthMonitor(TimeProvider time)
+public sealed class HealthMonitor(TimeProvider time, HealthThresholds? thresholds = null)
 {
     private readonly Lock _lock = new();
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+    private readonly HealthThresholds _thresholds = thresholds ?? HealthThresholds.Default;
     private DateTimeOffset? _lastReadingAt;
     private DateTimeOffset? _meterFailingSince;
     private string? _meterError;
@@ -12,8 +13,15 @@ public sealed class HealthMonitor(TimeProvider time)
     private DateTimeOffset? _lastUploadAt;
     private string? _uploadError;
     private string? _deviceId;
+    private long _spoolWriteFailures;
+    private DateTimeOffset? _lastSpoolWriteFailureAt;
+    private string? _spoolWriteError;
+    private DateTimeOffset? _clockSkewDetectedAt;
+    private double? _clockSkewSeconds;
 
     public DateTimeOffset StartedAt => _startedAt;
+
+    public HealthThresholds Thresholds => _thresholds;
 
     /// <summary>Records a reading; returns how long the meter had been failing, if it was.</summary>
     public TimeSpan? RecordReading(string apiVersion)
@@ -45,6 +53,8 @@ public sealed class HealthMonitor(TimeProvider time)
         {
             _lastUploadAt = time.GetUtcNow();
             _uploadError = null;
+            _clockSkewDetectedAt = null;
+            _clockSkewSeconds = null;
         }
     }
 
@@ -56,6 +66,30 @@ public sealed class HealthMonitor(TimeProvider time)
         }
     }
 
+    /// <summary>The server refused samples as too far in its future (<paramref name="skew"/>: newest sample ts − server time).</summary>
+    public void RecordClockSkew(TimeSpan? skew, DateTimeOffset? serverTime)
+    {
+        lock (_lock)
+        {
+            _clockSkewDetectedAt = time.GetUtcNow();
+            _clockSkewSeconds = skew is { } s ? Math.Round(s.TotalSeconds, 1) : null;
+            _uploadError = skew is { } known
+                ? $"the server refuses samples {known.TotalSeconds:0} s ahead of its clock ({serverTime:O})"
+                : "the server refuses samples as too far ahead of its clock";
+        }
+    }
+
+    /// <summary>A reading could not be written to the spool (disk full, file locked): it is lost, so say so.</summary>
+    public void RecordSpoolWriteFailure(string reason)
+    {
+        lock (_lock)
+        {
+            _spoolWriteFailures++;
+            _lastSpoolWriteFailureAt = time.GetUtcNow();
+            _spoolWriteError = reason;
+        }
+    }
+
     public void RecordDeviceId(string deviceId)
     {
         lock (_lock)
@@ -64,7 +98,7 @@ public sealed class HealthMonitor(TimeProvider time)
         }
     }
 
-    public HealthReport Snapshot(long spoolDepth, long quarantineCount)
+    public HealthReport Snapshot(long spoolDepth, long quarantineCount, DateTimeOffset? oldestSpooledAt = null, long? diskFreeBytes = null)
     {
         lock (_lock)
         {
@@ -82,10 +116,18 @@ public sealed class HealthMonitor(TimeProvider time)
                 LastReadingAgeSeconds = _lastReadingAt is { } at ? Math.Round((now - at).TotalSeconds, 1) : null,
                 SpoolDepth = spoolDepth,
                 QuarantineCount = quarantineCount,
+                OldestSpooledAt = oldestSpooledAt,
+                OldestSpooledAgeSeconds = oldestSpooledAt is { } oldest ? Math.Round((now - oldest).TotalSeconds, 1) : null,
+                SpoolDiskFreeBytes = diskFreeBytes,
+                SpoolWriteFailures = _spoolWriteFailures,
+                LastSpoolWriteFailureAt = _lastSpoolWriteFailureAt,
+                SpoolWriteError = _spoolWriteError,
                 LastUploadAt = _lastUploadAt,
                 UploadError = _uploadError,
+                ClockSkewSeconds = _clockSkewSeconds,
+                ClockSkewDetectedAt = _clockSkewDetectedAt,
             };
-            return HealthEvaluator.Evaluate(report, now);
+            return HealthEvaluator.Evaluate(report, now, _thresholds);
         }
     }
 }

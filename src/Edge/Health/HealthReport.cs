@@ -11,6 +11,10 @@ public sealed record HealthReport
     [JsonPropertyName("problems")]
     public IReadOnlyList<string> Problems { get; init; } = [];
 
+    /// <summary>Not a failure yet, but one is coming (the disk is filling up).</summary>
+    [JsonPropertyName("warnings")]
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     [JsonPropertyName("written_at")]
     public DateTimeOffset WrittenAt { get; init; }
 
@@ -44,11 +48,43 @@ public sealed record HealthReport
     [JsonPropertyName("quarantine_count")]
     public long QuarantineCount { get; init; }
 
+    /// <summary>Spooled plus quarantined: every reading the server has not stored.</summary>
+    [JsonPropertyName("samples_not_uploaded")]
+    public long SamplesNotUploaded { get; init; }
+
+    /// <summary>The meter time of the oldest sample still spooled.</summary>
+    [JsonPropertyName("oldest_spooled_at")]
+    public DateTimeOffset? OldestSpooledAt { get; init; }
+
+    [JsonPropertyName("oldest_spooled_age_s")]
+    public double? OldestSpooledAgeSeconds { get; init; }
+
+    /// <summary>Free space of the file system that holds the spool, for the daemon's user.</summary>
+    [JsonPropertyName("spool_disk_free_bytes")]
+    public long? SpoolDiskFreeBytes { get; init; }
+
+    /// <summary>Readings that could not be written to the spool since the daemon started.</summary>
+    [JsonPropertyName("spool_write_failures")]
+    public long SpoolWriteFailures { get; init; }
+
+    [JsonPropertyName("last_spool_write_failure_at")]
+    public DateTimeOffset? LastSpoolWriteFailureAt { get; init; }
+
+    [JsonPropertyName("spool_write_error")]
+    public string? SpoolWriteError { get; init; }
+
     [JsonPropertyName("last_upload_at")]
     public DateTimeOffset? LastUploadAt { get; init; }
 
     [JsonPropertyName("upload_error")]
     public string? UploadError { get; init; }
+
+    /// <summary>Set while the server refuses samples as too far in its future: newest sample ts − server time.</summary>
+    [JsonPropertyName("clock_skew_s")]
+    public double? ClockSkewSeconds { get; init; }
+
+    [JsonPropertyName("clock_skew_detected_at")]
+    public DateTimeOffset? ClockSkewDetectedAt { get; init; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]

@@ -25,6 +25,9 @@ public sealed class MeterClient : IDisposable
     private readonly HttpClient _v2;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
+    // The version was guessed from a probe (auto, no token, no URL), not pinned.
+    private bool _guessed;
+
     public MeterClient(MeterAddress address, string? token, MeterApiVersion requested, TimeSpan timeout,
         X509Certificate2Collection meterRoots, TimeProvider time, ILogger<MeterClient> logger)
     {
@@ -82,6 +85,11 @@ public sealed class MeterClient : IDisposable
             {
                 LastError = DescribeError(status.Value, body);
             }
+            else if (_guessed)
+            {
+                // The connection is gone: when it comes back, ask again whether the dongle now speaks v2.
+                Version = null;
+            }
 
             return null;
         }
@@ -91,31 +99,47 @@ public sealed class MeterClient : IDisposable
         }
     }
 
-    /// <summary>Works out which API the dongle speaks (401 on <c>/api</c> over HTTPS = v2) and its serial.</summary>
+    /// <summary>
+    /// Works out which API the dongle speaks, and its serial. A URL in <c>HW_P1_HOST</c> or <c>HW_API_VERSION</c>
+    /// pins the version. Otherwise, with <c>HW_P1_TOKEN</c> set, it is always v2: a failed v2 request (a refused
+    /// certificate included) is an error retried as v2, never a reason to fall back to plain HTTP. Without a
+    /// token, a dongle whose HTTPS <c>/api</c> answers 401 is v2 (which needs pairing) and anything else is v1;
+    /// that guess is made again after the connection is lost.
+    /// </summary>
     private async Task<bool> DetectAsync(CancellationToken cancellationToken)
     {
         var version = _requested;
-        if (version == MeterApiVersion.Auto && _address.Scheme is not null)
+        string why;
+        if (version != MeterApiVersion.Auto)
+        {
+            why = "HW_API_VERSION pins it";
+        }
+        else if (_address.Scheme is not null)
         {
             version = _address.Scheme == Uri.UriSchemeHttps ? MeterApiVersion.V2 : MeterApiVersion.V1;
+            why = $"HW_P1_HOST is an {_address.Scheme} URL";
         }
-
-        if (version == MeterApiVersion.Auto)
+        else if (_token is not null)
+        {
+            version = MeterApiVersion.V2;
+            why = "HW_P1_TOKEN is set, so only the v2 API (HTTPS) is used";
+        }
+        else
         {
             var (status, _) = await SendAsync(_v2, new HttpRequestMessage(HttpMethod.Get, new Uri(_address.BaseUri(MeterApiVersion.V2), "/api")), cancellationToken);
-            if (status == HttpStatusCode.Unauthorized && _token is not null)
+            if (status == HttpStatusCode.Unauthorized)
             {
-                version = MeterApiVersion.V2;
+                _logger.MeterReadFailed("the meter speaks API v2 but HW_P1_TOKEN is not set (run 'p1-edge pair'); trying API v1");
+                why = "HW_P1_TOKEN is empty although the dongle speaks v2";
             }
             else
             {
-                if (status == HttpStatusCode.Unauthorized)
-                {
-                    _logger.MeterReadFailed("the meter speaks API v2 but HW_P1_TOKEN is not set (run 'p1-edge pair'); trying API v1");
-                }
-
-                version = MeterApiVersion.V1;
+                why = status is { } answered
+                    ? $"HW_P1_TOKEN is empty and the HTTPS probe answered {(int)answered}"
+                    : $"HW_P1_TOKEN is empty and the HTTPS probe failed ({LastError})";
             }
+
+            version = MeterApiVersion.V1;
         }
 
         var infoRequest = version == MeterApiVersion.V2
@@ -129,6 +153,11 @@ public sealed class MeterClient : IDisposable
                 LastError = DescribeError(infoStatus.Value, info);
             }
 
+            if (version == MeterApiVersion.V2 && _requested == MeterApiVersion.Auto && _address.Scheme is null)
+            {
+                LastError += " (API v2 because HW_P1_TOKEN is set; for a dongle that only speaks v1, leave HW_P1_TOKEN empty)";
+            }
+
             return false;
         }
 
@@ -139,7 +168,8 @@ public sealed class MeterClient : IDisposable
         }
 
         Version = version;
-        _logger.MeterDetected(_address.ToString(), version == MeterApiVersion.V2 ? "v2" : "v1", Serial);
+        _guessed = _requested == MeterApiVersion.Auto && _address.Scheme is null && _token is null;
+        _logger.MeterDetected(_address.ToString(), version == MeterApiVersion.V2 ? "v2" : "v1", Serial, why);
         return true;
     }
 

@@ -14,9 +14,10 @@ public readonly record struct GateDecision(GateVerdict Verdict, string? Reason);
 /// <summary>
 /// Admits consecutive samples: one sample per meter timestamp, and none whose import register steps back or
 /// jumps further than <c>MAX_POWER_W</c> could explain (a known dongle glitch). Not thread-safe: one reader
-/// loop owns it.
+/// loop owns it. <paramref name="last"/> is the last sample spooled before a restart, so the first reading
+/// after it is checked too.
 /// </summary>
-public sealed class ReadingGate(double maxPowerW)
+public sealed class ReadingGate(double maxPowerW, Sample? last = null)
 {
     // The register shows 3 decimals; anything smaller is rounding.
     private const double _registerResolutionKwh = 0.0015;
@@ -25,7 +26,7 @@ public sealed class ReadingGate(double maxPowerW)
     // value becomes the reference instead of quarantining the meter forever.
     private const int _rebaseAfterRefusals = 30;
 
-    private Sample? _last;
+    private Sample? _last = last;
     private int _refusalsInARow;
 
     public Sample? Last => _last;

@@ -43,9 +43,11 @@ public static class SampleNormalizer
                 throw new InvalidReadingException($"the reading is a JSON {root.ValueKind}, not an object");
             }
 
-            return reading.Version == MeterApiVersion.V1
+            var sample = reading.Version == MeterApiVersion.V1
                 ? FromV1(root, reading.ReceivedAt, deviceId, zone)
                 : FromV2(root, reading.ReceivedAt, deviceId, zone);
+            SampleLimits.ThrowIfImpossible(sample);
+            return sample;
         }
     }
 

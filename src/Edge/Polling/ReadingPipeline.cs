@@ -13,14 +13,20 @@ public enum ReadingOutcome
     Spooled,
     Duplicate,
     Quarantined,
+
+    /// <summary>The spool refused the write (disk full, file locked): counted and reported by health.</summary>
+    SpoolFailed,
 }
 
-/// <summary>What happens to each raw reading: normalize, admit (dedupe, glitch check), spool or quarantine.</summary>
+/// <summary>
+/// What happens to each raw reading: normalize, admit (dedupe, glitch check against the previous reading,
+/// the last one spooled before a restart included), spool or quarantine.
+/// </summary>
 public sealed class ReadingPipeline(SampleSpool spool, HealthMonitor health, EdgeOptions options, ILogger<ReadingPipeline> logger)
 {
     private readonly TimeZoneInfo _zone = options.ResolveTimeZone();
-    private readonly ReadingGate _gate = new(options.MaxPowerW);
     private readonly string _deviceId = options.DeviceId?.Trim() ?? "";
+    private ReadingGate? _gate;
 
     public async Task<ReadingOutcome> ProcessAsync(RawReading reading, CancellationToken cancellationToken)
     {
@@ -30,6 +36,24 @@ public sealed class ReadingPipeline(SampleSpool spool, HealthMonitor health, Edg
         {
             logger.MeterRecovered(down.TotalSeconds);
         }
+
+        try
+        {
+            return await AdmitAsync(reading, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            // The reading cannot be kept: make it loud, in the log and in health.
+            var reason = ex.GetType().Name + ": " + ex.Message;
+            health.RecordSpoolWriteFailure(reason);
+            logger.SpoolFailed(reason);
+            return ReadingOutcome.SpoolFailed;
+        }
+    }
+
+    private async Task<ReadingOutcome> AdmitAsync(RawReading reading, CancellationToken cancellationToken)
+    {
+        _gate ??= new ReadingGate(options.MaxPowerW, await spool.LastSpooledAsync(cancellationToken));
 
         Contracts.Wire.Sample sample;
         try

@@ -22,7 +22,6 @@ public sealed class SampleSpool : IDisposable
     private const string _schema = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = FULL;
-        PRAGMA busy_timeout = 5000;
         CREATE TABLE IF NOT EXISTS spool (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             payload TEXT NOT NULL
@@ -33,13 +32,22 @@ public sealed class SampleSpool : IDisposable
             payload TEXT NOT NULL,
             quarantined_at TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS last_sample (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            payload TEXT NOT NULL
+        );
         """;
+
+    /// <summary>How long a write waits for another process (a backfill, a requeue) before it fails.</summary>
+    public static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(5);
 
     private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TimeProvider _time;
     private readonly SqliteCommand _insert;
     private readonly SqliteParameter _insertPayload;
+    private readonly SqliteCommand _remember;
+    private readonly SqliteParameter _rememberPayload;
 
     private SampleSpool(SqliteConnection connection, TimeProvider time)
     {
@@ -48,12 +56,15 @@ public sealed class SampleSpool : IDisposable
         _insert = connection.CreateCommand();
         _insert.CommandText = "INSERT INTO spool (payload) VALUES ($payload)";
         _insertPayload = _insert.Parameters.Add("$payload", SqliteType.Text);
+        _remember = connection.CreateCommand();
+        _remember.CommandText = "INSERT INTO last_sample (id, payload) VALUES (1, $payload) ON CONFLICT (id) DO UPDATE SET payload = excluded.payload";
+        _rememberPayload = _remember.Parameters.Add("$payload", SqliteType.Text);
     }
 
     public string Path { get; private init; } = "";
 
     /// <summary>Opens (creating when needed) the spool file and its directory.</summary>
-    public static SampleSpool Open(string path, TimeProvider time)
+    public static SampleSpool Open(string path, TimeProvider time, TimeSpan? busyTimeout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(time);
@@ -72,7 +83,7 @@ public sealed class SampleSpool : IDisposable
         connection.Open();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = _schema;
+            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)(busyTimeout ?? DefaultBusyTimeout).TotalMilliseconds};") + _schema;
             command.ExecuteNonQuery();
         }
 
@@ -121,19 +132,72 @@ public sealed class SampleSpool : IDisposable
         return "{\"device_id\":\"" + JsonEncodedText.Encode(deviceId) + "\",";
     }
 
+    /// <summary>
+    /// Spools a reading from the meter and remembers it as the last one, in the same transaction, so the first
+    /// reading after a restart is checked against it even when everything was uploaded meanwhile.
+    /// </summary>
     public async Task EnqueueAsync(Sample sample, CancellationToken cancellationToken)
     {
         var payload = Serialize(sample);
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            _insert.Transaction = null;
+            using var transaction = _connection.BeginTransaction();
+            _insert.Transaction = transaction;
+            _remember.Transaction = transaction;
             _insertPayload.Value = payload;
+            _rememberPayload.Value = payload;
             _insert.ExecuteNonQuery();
+            _remember.ExecuteNonQuery();
+            transaction.Commit();
         }
         finally
         {
+            _insert.Transaction = null;
+            _remember.Transaction = null;
             _gate.Release();
+        }
+    }
+
+    /// <summary>The last reading <see cref="EnqueueAsync"/> spooled (uploaded or not), without a device id; null before the first.</summary>
+    public async Task<Sample?> LastSpooledAsync(CancellationToken cancellationToken)
+    {
+        var payload = await TextAsync("SELECT payload FROM last_sample WHERE id = 1", cancellationToken);
+        try
+        {
+            return payload is null ? null : Deserialize(payload, "");
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The meter time of the oldest sample waiting (the next to be uploaded); null when none waits.</summary>
+    public async Task<DateTimeOffset?> OldestSpooledTsAsync(CancellationToken cancellationToken)
+    {
+        var payload = await TextAsync("SELECT payload FROM spool ORDER BY id LIMIT 1", cancellationToken);
+        try
+        {
+            return payload is null ? null : Deserialize(payload, "").Ts;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Free bytes for this process on the file system that holds the spool; null when it cannot tell.</summary>
+    public long? DiskFreeBytes()
+    {
+        try
+        {
+            var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) ?? "/";
+            return new DriveInfo(directory).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
         }
     }
 
@@ -304,14 +368,22 @@ public sealed class SampleSpool : IDisposable
         }
     }
 
-    public async Task<IReadOnlyList<QuarantinedItem>> ReadQuarantineAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>Quarantine entries, oldest first: the first <paramref name="limit"/>, or only <paramref name="ids"/> when given.</summary>
+    public async Task<IReadOnlyList<QuarantinedItem>> ReadQuarantineAsync(int limit, CancellationToken cancellationToken, IReadOnlyCollection<long>? ids = null)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT id, reason, payload, quarantined_at FROM quarantine ORDER BY id LIMIT $limit";
+            command.CommandText = ids is null
+                ? "SELECT id, reason, payload, quarantined_at FROM quarantine ORDER BY id LIMIT $limit"
+                : "SELECT id, reason, payload, quarantined_at FROM quarantine WHERE id IN (SELECT value FROM json_each($ids)) ORDER BY id LIMIT $limit";
             command.Parameters.AddWithValue("$limit", limit);
+            if (ids is not null)
+            {
+                command.Parameters.AddWithValue("$ids", IdList(ids));
+            }
+
             using var reader = command.ExecuteReader();
             var items = new List<QuarantinedItem>();
             while (reader.Read())
@@ -321,6 +393,55 @@ public sealed class SampleSpool : IDisposable
             }
 
             return items;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Moves quarantine entries back into the spool in one transaction, in their quarantine order, behind what
+    /// already waits; returns how many moved. The caller decides which entries are samples worth sending.
+    /// </summary>
+    public async Task<int> RequeueAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var move = _connection.CreateCommand();
+            move.Transaction = transaction;
+            move.CommandText = """
+                INSERT INTO spool (payload)
+                SELECT payload FROM quarantine WHERE id IN (SELECT value FROM json_each($ids)) ORDER BY id;
+                DELETE FROM quarantine WHERE id IN (SELECT value FROM json_each($ids));
+                """;
+            move.Parameters.AddWithValue("$ids", IdList(ids));
+            var moved = move.ExecuteNonQuery();
+            transaction.Commit();
+            return moved / 2;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<string?> TextAsync(string sql, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            return command.ExecuteScalar() as string;
         }
         finally
         {
@@ -366,6 +487,7 @@ public sealed class SampleSpool : IDisposable
     public void Dispose()
     {
         _insert.Dispose();
+        _remember.Dispose();
         _connection.Dispose();
         _gate.Dispose();
     }

@@ -21,14 +21,21 @@ public enum UploadStepKind
 
     /// <summary>The server refused the token: keep everything, retry slowly.</summary>
     Unauthorized,
+
+    /// <summary>Samples lie too far in the server's future: keep them, report the skew, back off.</summary>
+    ClockSkew,
+
+    /// <summary>A redirect or a 404: <c>VPS_INGEST_URL</c> is wrong; keep everything, back off.</summary>
+    Misdirected,
 }
 
 public sealed record UploadStep(UploadStepKind Kind, int Uploaded = 0, int Quarantined = 0, bool MoreWaiting = false, string? Reason = null);
 
 /// <summary>
-/// One upload step (ARCHITECTURE section 7): peek the oldest samples, POST them, ack only what a 2xx
-/// confirmed. A 422 is bisected down to the offending samples, which move to the quarantine table while the
-/// rest is uploaded; a 413 halves the batch size. While a backlog remains, <see cref="BatchesInFlight"/>
+/// One upload step (ARCHITECTURE section 7): peek the oldest samples, POST them, ack only what a parsed
+/// ingest answer confirmed in full. A 422 for invalid samples is bisected down to the offending samples, which
+/// move to the quarantine table while the rest is uploaded; a 422 for clock skew quarantines nothing (the
+/// samples are fine, a clock is not); a 413 halves the batch size. While a backlog remains, <see cref="BatchesInFlight"/>
 /// batches are posted at once, each acked on its own 2xx.
 /// </summary>
 public sealed class BatchUploader(SampleSpool spool, IngestClient client, DeviceIdentity identity, HealthMonitor health,
@@ -71,7 +78,12 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
         var moreWaiting = batch.Count == BatchSize * BatchesInFlight;
         if (tally.Uploaded > 0 || tally.Quarantined > 0)
         {
-            health.RecordUpload();
+            // Quarantined samples did not reach the server: only delivered ones count as an upload.
+            if (tally.Uploaded > 0)
+            {
+                health.RecordUpload();
+            }
+
             logger.Uploaded(tally.Uploaded, tally.Inserted, tally.Duplicates, tally.Quarantined, moreWaiting);
         }
 
@@ -92,6 +104,11 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
                 return new UploadStep(UploadStepKind.Resized, tally.Uploaded, tally.Quarantined, Reason: stop.Detail);
             case IngestStatus.Unauthorized:
                 return new UploadStep(UploadStepKind.Unauthorized, tally.Uploaded, tally.Quarantined, Reason: stop.Detail);
+            case IngestStatus.ClockSkew:
+                health.RecordClockSkew(stop.ClockSkew, stop.ServerTime);
+                return new UploadStep(UploadStepKind.ClockSkew, tally.Uploaded, tally.Quarantined, Reason: DescribeSkew(stop));
+            case IngestStatus.Misdirected:
+                return new UploadStep(UploadStepKind.Misdirected, tally.Uploaded, tally.Quarantined, Reason: stop.Detail);
             default:
                 return new UploadStep(UploadStepKind.Retry, tally.Uploaded, tally.Quarantined, Reason: stop.Detail);
         }
@@ -103,7 +120,7 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
         IngestResult result;
         try
         {
-            result = await client.PostAsync(IngestClient.BuildBody(items, deviceId), cancellationToken);
+            result = await client.PostAsync(IngestClient.BuildBody(items, deviceId), items.Count, cancellationToken);
         }
         catch (JsonException ex)
         {
@@ -129,9 +146,36 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
                 var half = items.Count / 2;
                 var first = await SendAsync(Slice(items, 0, half), deviceId, tally, cancellationToken);
                 return first ?? await SendAsync(Slice(items, half, items.Count - half), deviceId, tally, cancellationToken);
+            case IngestStatus.ClockSkew:
+                return result with { ClockSkew = result.ServerTime is { } serverTime ? NewestTs(items) - serverTime : null };
             default:
                 return result;
         }
+    }
+
+    private static string DescribeSkew(IngestResult result) =>
+        result.ClockSkew is { } skew
+            ? $"the server refuses samples up to {skew.TotalSeconds:0} s ahead of its clock ({result.ServerTime:O}); they stay spooled: check the clocks of the edge and the server (NTP)"
+            : "the server refuses samples as too far ahead of its clock; they stay spooled: check the clocks of the edge and the server (NTP)";
+
+    /// <summary>The newest timestamp of a batch (the one furthest ahead of the server, on this rare path only).</summary>
+    private static DateTimeOffset? NewestTs(IReadOnlyList<SpooledSample> items)
+    {
+        DateTimeOffset? newest = null;
+        foreach (var item in items)
+        {
+            try
+            {
+                var ts = SampleSpool.Deserialize(item.Payload, "x").Ts;
+                newest = newest is { } n && n >= ts ? n : ts;
+            }
+            catch (JsonException)
+            {
+                // An unreadable row says nothing about the clock.
+            }
+        }
+
+        return newest;
     }
 
     private static List<SpooledSample> Slice(IReadOnlyList<SpooledSample> items, int start, int count)

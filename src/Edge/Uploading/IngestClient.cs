@@ -14,22 +14,46 @@ namespace P1Telemetry.Edge.Uploading;
 
 public enum IngestStatus
 {
+    /// <summary>A parsed ingest answer confirmed every sample sent (inserted + duplicates).</summary>
     Accepted,
     Transient,
     Unauthorized,
     TooLarge,
+
+    /// <summary>422 with at least one sample that is itself invalid: bisect and quarantine.</summary>
     Rejected,
+
+    /// <summary>422 because samples lie too far in the server's future: keep them and retry.</summary>
+    ClockSkew,
+
+    /// <summary>A 2xx that is not an ingest answer confirming every sample (a proxy page, a wrong count).</summary>
+    Unconfirmed,
+
+    /// <summary>A 3xx or a 404: <c>VPS_INGEST_URL</c> does not point at the ingest endpoint.</summary>
+    Misdirected,
     Failed,
 }
 
-public sealed record IngestResult(IngestStatus Status, int? HttpStatus, string Detail, IngestResponse? Response = null);
+/// <summary>
+/// The outcome of one request; for <see cref="IngestStatus.ClockSkew"/>, <c>ServerTime</c> is the server's clock
+/// when it refused and <c>ClockSkew</c> the newest sample's ts minus that time.
+/// </summary>
+public sealed record IngestResult(IngestStatus Status, int? HttpStatus, string Detail, IngestResponse? Response = null,
+    DateTimeOffset? ServerTime = null, TimeSpan? ClockSkew = null);
 
 /// <summary>
 /// The HTTPS client of the server's ingest API: gzip-compressed JSON batches with the device's bearer token.
-/// Certificate verification is always on; <c>VPS_CA_FILE</c> may add private roots.
+/// Certificate verification is always on; <c>VPS_CA_FILE</c> may add private roots. Redirects are never
+/// followed: a proxy's redirect to some page that answers 200 must not look like an acknowledgement.
 /// </summary>
 public sealed class IngestClient : IDisposable
 {
+    /// <summary>The problem type of a 422 naming samples that are themselves invalid (quarantine them).</summary>
+    public const string InvalidSamplesProblem = "https://p1telemetry.org/problems/invalid-samples";
+
+    /// <summary>The problem type of a 422 whose only complaint is samples ahead of the server's clock.</summary>
+    public const string ClockSkewProblem = "https://p1telemetry.org/problems/clock-skew";
+
     private static readonly MediaTypeHeaderValue _jsonType = new("application/json") { CharSet = "utf-8" };
     private readonly HttpClient _http;
     private readonly Uri _ingestUri;
@@ -56,6 +80,7 @@ public sealed class IngestClient : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(15),
             ConnectTimeout = timeout,
             AutomaticDecompression = DecompressionMethods.GZip,
+            AllowAutoRedirect = false,
         };
         handler.SslOptions.RemoteCertificateValidationCallback = validator.Callback;
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
@@ -121,7 +146,11 @@ public sealed class IngestClient : IDisposable
         }
     }
 
-    public async Task<IngestResult> PostAsync(byte[] gzippedBody, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts one batch; <see cref="IngestStatus.Accepted"/> only when the answer parses as an ingest response
+    /// whose <c>inserted + duplicates</c> equals <paramref name="sampleCount"/>.
+    /// </summary>
+    public async Task<IngestResult> PostAsync(byte[] gzippedBody, int sampleCount, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _ingestUri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
@@ -129,7 +158,7 @@ public sealed class IngestClient : IDisposable
         content.Headers.ContentType = _jsonType;
         content.Headers.ContentEncoding.Add("gzip");
         request.Content = content;
-        return await SendAsync(request, cancellationToken);
+        return await SendAsync(request, cancellationToken, sampleCount);
     }
 
     /// <summary>Asks the server which device the token belongs to; null with a reason when it cannot tell.</summary>
@@ -137,11 +166,12 @@ public sealed class IngestClient : IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _meUri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-        var result = await SendAsync(request, cancellationToken, readMe: true);
+        var result = await SendAsync(request, cancellationToken);
         return (result.Status == IngestStatus.Accepted ? result.Detail : null, result);
     }
 
-    private async Task<IngestResult> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool readMe = false)
+    /// <summary>Sends a request; <paramref name="sampleCount"/> is the samples posted, null for <c>GET /v1/me</c>.</summary>
+    private async Task<IngestResult> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, int? sampleCount = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
@@ -152,15 +182,19 @@ public sealed class IngestClient : IDisposable
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
             if (response.IsSuccessStatusCode)
             {
-                return readMe ? ReadMe(code, body) : new IngestResult(IngestStatus.Accepted, code, "", ReadIngestResponse(body));
+                return sampleCount is { } sent ? Confirm(code, body, sent) : ReadMe(code, body);
             }
 
             var detail = $"HTTP {code} {Shorten(body)}";
             return code switch
             {
+                >= 300 and < 400 => new IngestResult(IngestStatus.Misdirected, code,
+                    $"HTTP {code} redirect from {request.RequestUri} to {response.Headers.Location?.ToString() ?? "(no Location)"}: redirects are not followed; set VPS_INGEST_URL to the server's own https URL"),
+                404 => new IngestResult(IngestStatus.Misdirected, code,
+                    $"HTTP 404 from {request.RequestUri}: no such endpoint there; VPS_INGEST_URL must be the server's base URL (https://example.org) or its ingest URL (https://example.org/v1/ingest)"),
                 401 or 403 => new IngestResult(IngestStatus.Unauthorized, code, detail),
                 413 => new IngestResult(IngestStatus.TooLarge, code, detail),
-                422 => new IngestResult(IngestStatus.Rejected, code, detail),
+                422 => ReadRejection(code, detail, body, response.Headers.Date),
                 408 or 429 or >= 500 => new IngestResult(IngestStatus.Transient, code, detail),
                 _ => new IngestResult(IngestStatus.Failed, code, detail),
             };
@@ -195,11 +229,36 @@ public sealed class IngestClient : IDisposable
         }
     }
 
+    /// <summary>A 2xx acknowledges the batch only as an ingest answer that accounts for every sample sent.</summary>
+    private static IngestResult Confirm(int code, string body, int sent)
+    {
+        if (ReadIngestResponse(body) is not { } answer)
+        {
+            return new IngestResult(IngestStatus.Unconfirmed, code,
+                $"HTTP {code} that is not an ingest answer ({Shorten(body, 120)}); the batch stays spooled (a proxy or another service answers at VPS_INGEST_URL?)");
+        }
+
+        if ((long)answer.Inserted + answer.Duplicates != sent)
+        {
+            return new IngestResult(IngestStatus.Unconfirmed, code,
+                $"HTTP {code} accounts for {answer.Inserted} inserted + {answer.Duplicates} duplicates of {sent} samples sent; the batch stays spooled", answer);
+        }
+
+        return new IngestResult(IngestStatus.Accepted, code, "", answer);
+    }
+
+    /// <summary><c>{"inserted": N, "duplicates": M}</c> with both members present as non-negative integers, else null.</summary>
     private static IngestResponse? ReadIngestResponse(string body)
     {
         try
         {
-            return body.Length == 0 ? null : JsonSerializer.Deserialize(body, WireJsonContext.Default.IngestResponse);
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object &&
+                   root.TryGetProperty("inserted", out var inserted) && inserted.ValueKind == JsonValueKind.Number && inserted.TryGetInt32(out var n) && n >= 0 &&
+                   root.TryGetProperty("duplicates", out var duplicates) && duplicates.ValueKind == JsonValueKind.Number && duplicates.TryGetInt32(out var m) && m >= 0
+                ? new IngestResponse(n, m)
+                : null;
         }
         catch (JsonException)
         {
@@ -207,10 +266,34 @@ public sealed class IngestClient : IDisposable
         }
     }
 
-    private static string Shorten(string body)
+    /// <summary>A 422 of type clock-skew keeps the samples; any other 422 (invalid-samples, or an older server without a type) is bisected.</summary>
+    private static IngestResult ReadRejection(int code, string detail, string body, DateTimeOffset? dateHeader)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object &&
+                root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.ValueEquals(ClockSkewProblem))
+            {
+                var serverTime = root.TryGetProperty("server_time", out var time) && time.ValueKind == JsonValueKind.String && time.TryGetDateTimeOffset(out var at)
+                    ? at
+                    : dateHeader;
+                return new IngestResult(IngestStatus.ClockSkew, code, detail, ServerTime: serverTime);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not problem+json: treated as a plain 422.
+        }
+
+        return new IngestResult(IngestStatus.Rejected, code, detail);
+    }
+
+    private static string Shorten(string body, int length = 400)
     {
         var flat = body.ReplaceLineEndings(" ");
-        return flat.Length <= 400 ? flat : flat[..400] + "…";
+        return flat.Length <= length ? flat : flat[..length] + "…";
     }
 
     public void Dispose() => _http.Dispose();

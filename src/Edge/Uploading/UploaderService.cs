@@ -32,6 +32,14 @@ public sealed class UploaderService(BatchUploader uploader, SampleSpool spool, H
                 var slow = options.BackoffMax;
                 logger.UploadUnauthorized(step.Reason ?? "HTTP 401", slow.TotalSeconds);
                 return slow;
+            case UploadStepKind.ClockSkew:
+                var skewDelay = backoff.NextDelay();
+                logger.UploadClockSkew(step.Reason ?? "clock skew", skewDelay.TotalSeconds);
+                return skewDelay;
+            case UploadStepKind.Misdirected:
+                var misdirectedDelay = backoff.NextDelay();
+                logger.UploadMisdirected(step.Reason ?? "wrong URL", misdirectedDelay.TotalSeconds);
+                return misdirectedDelay;
             default:
                 var delay = backoff.NextDelay();
                 logger.UploadFailed(step.Reason ?? "unknown", delay.TotalSeconds);

@@ -38,6 +38,9 @@ public sealed class IngestTestServer : IAsyncDisposable
     /// <summary>Sample counts of every ingest request, in arrival order (whatever the answer).</summary>
     public ConcurrentQueue<int> RequestSizes { get; } = new();
 
+    /// <summary>Requests that reached <c>/landing</c> or <c>/v1/elsewhere</c> (where the redirect tests point).</summary>
+    public ConcurrentQueue<string> RedirectTargetHits { get; } = new();
+
     public string? LastAuthorization { get; private set; }
 
     public string? LastContentEncoding { get; private set; }
@@ -83,6 +86,19 @@ public sealed class IngestTestServer : IAsyncDisposable
 
                 return result;
             }
+        });
+        // A proxy's landing page, and an ingest look-alike that confirms every sample but keeps none.
+        app.MapGet("/landing", () =>
+        {
+            server!.RedirectTargetHits.Enqueue("GET /landing");
+            return Results.Content("<html><body>Welcome</body></html>", "text/html");
+        });
+        app.MapPost("/v1/elsewhere", async (HttpContext context) =>
+        {
+            server!.RedirectTargetHits.Enqueue("POST /v1/elsewhere");
+            await using var body = new GZipStream(context.Request.Body, CompressionMode.Decompress);
+            var request = await JsonSerializer.DeserializeAsync(body, WireJsonContext.Default.IngestRequest, context.RequestAborted);
+            return TypedResults.Ok(new IngestResponse(request!.Samples.Count, 0));
         });
         app.MapGet("/v1/me", () => server!.MeDeviceId is { } id ? Results.Json(new MeResponse(id), WireJsonContext.Default.MeResponse) : Results.NotFound());
         await app.StartAsync();
