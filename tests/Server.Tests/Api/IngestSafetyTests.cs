@@ -149,6 +149,9 @@ public abstract class IngestSafetyTests : IAsyncLifetime
         var response = await client.IngestAsync(Backlog());
         Assert.Equal(Backlog().Count, response.Inserted);
 
+        // The armed failure is still waiting: the ingest never read the latest sample.
+        Assert.True(Faults.FailNextLatestRead);
+        Faults.FailNextLatestRead = false;
         await AssertFreshAsync(client);
     }
 
