@@ -77,7 +77,7 @@ public static class IngestEndpoints
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return Reject(logger, caller, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest,
-                title: "Malformed JSON", detail: $"The body is not valid JSON: {SampleErrorList.Quote(ex.Message)}"));
+                title: "Malformed JSON", detail: $"The body is not valid JSON: {ex.Message}"));
         }
 
         if (batch.Samples is null)
