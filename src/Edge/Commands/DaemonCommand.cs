@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Edge.Configuration;
 using P1Telemetry.Edge.Health;
+using P1Telemetry.Edge.Hosting;
 using P1Telemetry.Edge.Meter;
 using P1Telemetry.Edge.Polling;
 using P1Telemetry.Edge.Security;
@@ -96,6 +97,7 @@ public static class DaemonCommand
         services.AddHostedService<HealthFileWriter>();
         services.AddHostedService<UploaderService>();
         services.AddHostedService<MeterReaderService>();
+        services.AddHostedService(sp => new MemoryTrimmer(sp.GetRequiredService<TimeProvider>()));
         return builder.Build();
     }
 
