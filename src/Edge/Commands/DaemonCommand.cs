@@ -57,6 +57,9 @@ public static class DaemonCommand
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        // Under systemd (Type=notify): READY=1 once started, STOPPING=1 on SIGTERM, and log lines journald
+        // understands ("<6>..." with the level as syslog priority) instead of JSON. Elsewhere: no change.
+        builder.Services.AddSystemd();
 
         var services = builder.Services;
         services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();

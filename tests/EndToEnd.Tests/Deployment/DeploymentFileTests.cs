@@ -167,6 +167,7 @@ public sealed partial class DeploymentFileTests
             .Select(line => line.Split('=', 2))
             .ToLookup(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
 
+        Assert.Equal("notify", settings["Type"].Single());
         Assert.Equal("always", settings["Restart"].Single());
         Assert.Equal("SIGTERM", settings["KillSignal"].Single());
         Assert.Equal("yes", settings["DynamicUser"].Single());
