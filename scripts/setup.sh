@@ -9,6 +9,10 @@ command -v caddy >/dev/null 2>&1 || need+=(caddy)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v pg_ctl >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need+=(postgresql-15)
+# The native edge (NativeAOT): the compiler comes with the SDK, the native toolchain and zlib from apt.
+command -v clang >/dev/null 2>&1 || need+=(clang)
+command -v ld.lld >/dev/null 2>&1 || need+=(lld)
+[ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
 
 if ((${#need[@]})); then
   sudo=""

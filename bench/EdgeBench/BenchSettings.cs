@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace P1Telemetry.EdgeBench;
 
-internal sealed record BenchSettings(int Seconds, int WarmupSeconds, IReadOnlyList<string> Transports, int DrainSamples, IReadOnlyList<string> Backends, IReadOnlyList<string> ExtraEnvironment)
+internal sealed record BenchSettings(int Seconds, int WarmupSeconds, IReadOnlyList<string> Transports, int DrainSamples, IReadOnlyList<string> Backends, IReadOnlyList<string> EdgeBuilds, IReadOnlyList<string> ExtraEnvironment)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -23,6 +23,7 @@ internal sealed record BenchSettings(int Seconds, int WarmupSeconds, IReadOnlyLi
                 "none" => [],
                 var names => names.Split(','),
             },
+            (Value("--edge") ?? "jit,native").Split(','),
             args.Select((a, i) => (a, i)).Where(x => x.a == "--env" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList());
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Edge.Configuration;
 using P1Telemetry.Edge.Health;
+using P1Telemetry.Edge.Hosting;
 using P1Telemetry.Edge.Meter;
 using P1Telemetry.Edge.Polling;
 using P1Telemetry.Edge.Security;
@@ -56,6 +57,9 @@ public static class DaemonCommand
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        // Under systemd (Type=notify): READY=1 once started, STOPPING=1 on SIGTERM, and log lines journald
+        // understands ("<6>..." with the level as syslog priority) instead of JSON. Elsewhere: no change.
+        builder.Services.AddSystemd();
 
         var services = builder.Services;
         services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
@@ -96,6 +100,7 @@ public static class DaemonCommand
         services.AddHostedService<HealthFileWriter>();
         services.AddHostedService<UploaderService>();
         services.AddHostedService<MeterReaderService>();
+        services.AddHostedService(sp => new MemoryTrimmer(sp.GetRequiredService<TimeProvider>()));
         return builder.Build();
     }
 

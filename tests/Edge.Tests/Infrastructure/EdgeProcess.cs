@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace P1Telemetry.Edge.Tests.Infrastructure;
 
-/// <summary>Starts the real <c>p1-edge</c> binary (built next to the tests) as a child process.</summary>
+/// <summary>
+/// Starts the real <c>p1-edge</c> (built next to the tests, or the native binary that <c>P1_EDGE_EXECUTABLE</c>
+/// names) as a child process.
+/// </summary>
 public static class EdgeProcess
 {
     /// <summary>
@@ -34,14 +37,19 @@ public static class EdgeProcess
 
     public static Process Start(IReadOnlyList<string> arguments, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var native = Environment.GetEnvironmentVariable("P1_EDGE_EXECUTABLE");
+        var start = new ProcessStartInfo(string.IsNullOrEmpty(native) ? "dotnet" : Path.GetFullPath(native))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(DllPath);
+        if (string.IsNullOrEmpty(native))
+        {
+            start.ArgumentList.Add(DllPath);
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

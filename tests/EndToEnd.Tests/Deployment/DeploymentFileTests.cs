@@ -168,6 +168,7 @@ public sealed partial class DeploymentFileTests
             .Select(line => line.Split('=', 2))
             .ToLookup(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
 
+        Assert.Equal("notify", settings["Type"].Single());
         Assert.Equal("always", settings["Restart"].Single());
         Assert.Equal("SIGTERM", settings["KillSignal"].Single());
         Assert.Equal("yes", settings["DynamicUser"].Single());
@@ -177,8 +178,9 @@ public sealed partial class DeploymentFileTests
         Assert.Equal("yes", settings["NoNewPrivileges"].Single());
         var defaultFlush = DefaultOf("SHUTDOWN_FLUSH_S");
         Assert.True(int.Parse(settings["TimeoutStopSec"].Single()) > defaultFlush + 10);
-        // The .NET JIT needs W+X pages: a unit that denies them would crash at start.
-        Assert.DoesNotContain("yes", settings["MemoryDenyWriteExecute"]);
+        // The unit runs the native binary, which needs no W+X pages (the JIT would crash at start under this).
+        Assert.Equal("yes", settings["MemoryDenyWriteExecute"].Single());
+        Assert.Equal("/opt/p1-edge/p1-edge", settings["ExecStart"].Single());
     }
 
     private static HashSet<string> DocumentedVariables() =>

@@ -8,8 +8,9 @@ namespace P1Telemetry.EndToEnd.Tests.Pipeline;
 /// <summary>
 /// One of the product's programs (<c>p1-server</c>, <c>p1-edge</c>) as a real child process, built by the same
 /// build as the tests. Its output goes to a log file; it can be stopped with SIGTERM, killed with SIGKILL and
-/// started again. The scratch directory appears in its command line (a harmless host probing path) so that
-/// <c>scripts/test.sh</c> can clean up leftovers by the run directory.
+/// started again. The scratch directory appears in its command line (a harmless host probing path, or for a
+/// native binary the link it is started through) so that <c>scripts/test.sh</c> can clean up leftovers by the
+/// run directory.
 /// </summary>
 internal sealed class ChildProcess : IAsyncDisposable
 {
@@ -59,6 +60,22 @@ internal sealed class ChildProcess : IAsyncDisposable
             : throw new FileNotFoundException($"{path} is missing: build the solution ({configuration}) before running the end-to-end tests.", path);
     }
 
+    /// <summary>
+    /// The edge under test: the JIT assembly of this build, or the native binary that <c>P1_EDGE_EXECUTABLE</c>
+    /// names (<c>scripts/test.sh</c> publishes it and runs the pipeline tests against it as well).
+    /// </summary>
+    public static string EdgeProgram()
+    {
+        var native = Environment.GetEnvironmentVariable("P1_EDGE_EXECUTABLE");
+        if (string.IsNullOrEmpty(native))
+        {
+            return BuiltAssembly("Edge", "p1-edge");
+        }
+
+        var path = Path.GetFullPath(native);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"P1_EDGE_EXECUTABLE names {path}, which does not exist.", path);
+    }
+
     public void Start()
     {
         if (IsRunning)
@@ -67,14 +84,15 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
 
         _process?.Dispose();
-        var startInfo = new ProcessStartInfo("dotnet")
+        var native = !_program.EndsWith(".dll", StringComparison.Ordinal);
+        var startInfo = new ProcessStartInfo(native ? NativeLink() : "dotnet")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = _scratchDirectory,
         };
-        foreach (var argument in (string[])["exec", "--additionalprobingpath", _scratchDirectory, _program, .. _arguments])
+        foreach (var argument in native ? _arguments : ["exec", "--additionalprobingpath", _scratchDirectory, _program, .. _arguments])
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -91,6 +109,21 @@ internal sealed class ChildProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
+    }
+
+    /// <summary>
+    /// A symbolic link to the native binary inside the scratch directory: the process still finds the files next
+    /// to the binary itself (it resolves its own path), and its command line names the scratch directory.
+    /// </summary>
+    private string NativeLink()
+    {
+        var link = Path.Combine(_scratchDirectory, Path.GetFileName(_program));
+        if (!File.Exists(link))
+        {
+            File.CreateSymbolicLink(link, _program);
+        }
+
+        return link;
     }
 
     /// <summary>Runs the program to completion (e.g. a one-shot command) and returns its exit code.</summary>

@@ -270,7 +270,7 @@ internal sealed class PipelineRun : IAsyncDisposable
     }
 
     private ChildProcess NewEdge(IReadOnlyDictionary<string, string> environment) =>
-        new(ChildProcess.BuiltAssembly("Edge", "p1-edge"), [], environment, Scratch, $"edge-{++_edgeStarts}");
+        new(ChildProcess.EdgeProgram(), [], environment, Scratch, $"edge-{++_edgeStarts}");
 
     private static async Task WaitForServerAsync(ChildProcess server, int port, TestCertificates certificates)
     {

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Hosting;
+
+namespace P1Telemetry.Edge.Hosting;
+
+/// <summary>
+/// Gives memory back to the system every <see cref="Interval"/>. The daemon keeps about 1.5 MB of live objects
+/// but allocates a few dozen kilobytes a second; the garbage collector, left alone, would let the heap and the
+/// pages it has touched grow by tens of megabytes before its first collection, and keep what it freed
+/// committed. An aggressive collection of so small a heap takes a millisecond or two; it releases the free
+/// regions, then the C heap (SQLite, OpenSSL) returns its free pages too.
+/// </summary>
+public sealed class MemoryTrimmer(TimeProvider time, Action trim) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+
+    public MemoryTrimmer(TimeProvider time)
+        : this(time, NativeMemory.Trim)
+    {
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                trim();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}
