@@ -1,4 +1,3 @@
-using System.Globalization;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Caching;
@@ -18,16 +17,19 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
     private static readonly TimeSpan StampLifetime = TimeSpan.FromDays(35);
     private static readonly TimeSpan EntryLifetime = TimeSpan.FromDays(1);
 
-    // Entries computed under another time zone or tariff never match.
-    private readonly string _settingsKey = string.Create(CultureInfo.InvariantCulture,
-        $"{settings.TimeZoneId}:{settings.Tariff?.EurPerKwYear}:{settings.Tariff?.VatPct}");
-
     public static string StampKeyFor(string deviceId) => $"history:{deviceId}";
 
     /// <summary>Periods that end at or before this instant are settled.</summary>
     public DateTimeOffset SettledBefore()
     {
         var calendar = settings.Calendar;
+        return calendar.StartOf(calendar.DateOf(timeProvider.GetUtcNow()));
+    }
+
+    /// <summary>As <see cref="SettledBefore()"/>, in the device's own time zone.</summary>
+    public DateTimeOffset SettledBefore(string deviceId)
+    {
+        var calendar = settings.For(deviceId).Calendar;
         return calendar.StartOf(calendar.DateOf(timeProvider.GetUtcNow()));
     }
 
@@ -40,7 +42,7 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
     public async Task OnIngestedAsync(string deviceId, IReadOnlyList<Sample> samples, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        if (samples.Count == 0 || samples.Min(sample => sample.Ts) >= SettledBefore() + QuarterHour.Length)
+        if (samples.Count == 0 || samples.Min(sample => sample.Ts) >= SettledBefore(deviceId) + QuarterHour.Length)
         {
             return;
         }
@@ -82,7 +84,7 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
     {
         ArgumentNullException.ThrowIfNull(create);
         ArgumentNullException.ThrowIfNull(stamp);
-        if (!IsSettled(periodEnd))
+        if (periodEnd > SettledBefore(deviceId))
         {
             return await create(cancellationToken);
         }
@@ -91,7 +93,8 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
         try
         {
             stamp.Value ??= await CurrentStampAsync(deviceId, cancellationToken);
-            fullKey = $"read:{deviceId}:{stamp.Value}:{_settingsKey}:{key}";
+            // Entries computed under another time zone or tariff of the device never match.
+            fullKey = $"read:{deviceId}:{stamp.Value}:{settings.For(deviceId).CacheKey}:{key}";
             var cached = await cache.GetAsync(fullKey, cancellationToken);
             if (cached is not null)
             {

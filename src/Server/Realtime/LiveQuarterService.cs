@@ -62,7 +62,7 @@ public sealed class LiveQuarterService(
             return known;
         }
 
-        var analysis = await digests.AnalyzeAsync(deviceId, settings.Calendar.MonthOf(now), cancellationToken);
+        var analysis = await digests.AnalyzeAsync(deviceId, settings.For(deviceId).Calendar.MonthOf(now), cancellationToken);
         IReadOnlyList<QuarterSlot> around = analysis.RecentSlots.Where(slot => slot.Start >= start - QuarterHour.Length && slot.Start <= start).ToList();
         if (start - QuarterHour.Length < analysis.RecentFrom)
         {

@@ -18,7 +18,7 @@ public sealed class SeriesService(
     // The rollup holds nothing before the Unix epoch, and ingest refuses samples from the future.
     private static readonly DateTimeOffset Beginning = DateTimeOffset.UnixEpoch;
 
-    public DateOnly Today => settings.Calendar.DateOf(timeProvider.GetUtcNow());
+    public DateOnly Today(string deviceId) => settings.For(deviceId).Calendar.DateOf(timeProvider.GetUtcNow());
 
     public async Task<byte[]> GetJsonAsync(string deviceId, SeriesQuery query, CancellationToken cancellationToken)
     {
@@ -28,16 +28,16 @@ public sealed class SeriesService(
             return JsonSerializer.SerializeToUtf8Bytes(await GetAllAsync(deviceId, query, cancellationToken), ReadJsonContext.Default.SeriesResponse);
         }
 
-        var frame = FrameRange(query);
+        var frame = FrameRange(deviceId, query);
         var key = string.Create(CultureInfo.InvariantCulture, $"series:{SeriesQuery.Name(query.Frame)}:{SeriesQuery.Name(query.Bucket)}:{frame.Start.UtcTicks}");
         return await history.GetOrCreateAsync(deviceId, key, frame.End, async ct =>
             JsonSerializer.SerializeToUtf8Bytes(await GetAsync(deviceId, query, frame, ct), ReadJsonContext.Default.SeriesResponse),
             cancellationToken);
     }
 
-    private TimeRange FrameRange(SeriesQuery query)
+    private TimeRange FrameRange(string deviceId, SeriesQuery query)
     {
-        var calendar = settings.Calendar;
+        var calendar = settings.For(deviceId).Calendar;
         return query.Frame switch
         {
             SeriesFrame.Day => calendar.Day(query.Date),
@@ -74,7 +74,7 @@ public sealed class SeriesService(
             return Respond(deviceId, query, null, []);
         }
 
-        var calendar = settings.Calendar;
+        var calendar = settings.For(deviceId).Calendar;
         var first = calendar.MonthOf(rows[0].Start);
         var last = calendar.MonthOf(rows[^1].LastTs);
         var frame = new TimeRange(calendar.Month(first).Start, calendar.Month(last).End);
@@ -83,14 +83,15 @@ public sealed class SeriesService(
 
     private SeriesResponse Respond(string deviceId, SeriesQuery query, TimeRange? frame, IReadOnlyList<QuarterSlot> slots)
     {
-        var calendar = settings.Calendar;
+        var device = settings.For(deviceId);
+        var calendar = device.Calendar;
         var buckets = frame is { } range
             ? SeriesBuckets.Aggregate(slots, SeriesBuckets.Boundaries(calendar, range, query.Bucket), calendar)
             : [];
         return new SeriesResponse
         {
             DeviceId = deviceId,
-            TimeZone = settings.TimeZoneId,
+            TimeZone = device.TimeZoneId,
             Frame = SeriesQuery.Name(query.Frame),
             Bucket = SeriesQuery.Name(query.Bucket),
             From = frame is { } f ? calendar.ToLocal(f.Start) : null,
