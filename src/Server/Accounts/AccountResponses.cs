@@ -88,7 +88,8 @@ public sealed record UserCreated(string Username, bool Admin);
 
 public sealed record GrantCreated(string Username, string DeviceId, string Role);
 
-public sealed record Revoked(string DeviceId, string Label);
+/// <summary>A revoked token: of a device (its id) or of a user (the username).</summary>
+public sealed record Revoked(string Owner, string Label);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.Realtime;
 
 namespace P1Telemetry.Server.Accounts;
 
@@ -46,7 +47,7 @@ public static class DeviceSettingsEndpoints
 
     internal static async Task<Results<JsonHttpResult<DeviceSettingsResponse>, ProblemHttpResult>> PutAsync(
         string id, HttpContext context, DeviceSettingsCatalog catalog, DeviceStore devices, ReadPathSettings settings,
-        CancellationToken cancellationToken)
+        LiveQuarterService liveQuarter, CancellationToken cancellationToken)
     {
         if (await DeviceAccess.AuthorizeAsync(context, id, DeviceRight.Manage) is { } problem)
         {
@@ -92,6 +93,8 @@ public static class DeviceSettingsEndpoints
 
             await devices.SaveSettingsAsync(updated, cancellationToken);
             catalog.Upsert(updated);
+            // The live quarter's month context follows the device's time zone.
+            liveQuarter.OnIngested(id);
             return Json(id, settings.For(id));
         }
     }

@@ -70,7 +70,7 @@ public sealed class DeviceStore(AccountDatabase database, TimeProvider timeProvi
     }
 
     /// <summary>A new token for the device, shown only now; null when the label is already in use.</summary>
-    public async Task<string?> CreateTokenAsync(string deviceId, string? label, CancellationToken cancellationToken)
+    public async Task<(string Token, string Label)?> CreateTokenAsync(string deviceId, string? label, CancellationToken cancellationToken)
     {
         var token = SecretTokens.NewDeviceToken();
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -82,7 +82,7 @@ public sealed class DeviceStore(AccountDatabase database, TimeProvider timeProvi
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
-            return token;
+            return (token, label);
         }
         catch (DbException ex) when (AccountDatabase.IsUniqueViolation(ex))
         {

@@ -87,7 +87,7 @@ public sealed class UserStore(AccountDatabase database, TimeProvider timeProvide
     }
 
     /// <summary>A new personal API token, shown only now; null when the label is already in use.</summary>
-    public async Task<string?> CreateTokenAsync(long userId, string? label, CancellationToken cancellationToken)
+    public async Task<(string Token, string Label)?> CreateTokenAsync(long userId, string? label, CancellationToken cancellationToken)
     {
         var token = SecretTokens.NewUserToken();
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -99,7 +99,7 @@ public sealed class UserStore(AccountDatabase database, TimeProvider timeProvide
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
-            return token;
+            return (token, label);
         }
         catch (DbException ex) when (AccountDatabase.IsUniqueViolation(ex))
         {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using P1Telemetry.Server.Tests.Support;
 
 namespace P1Telemetry.Server.Tests.Accounts;
@@ -34,8 +33,7 @@ public abstract class AuthMatrixTests : IAsyncLifetime
         var expired = await Server.ExpiredSessionCookieAsync("olivia");
         var forged = Forge(olivia.Cookie);
         var revoked = (await Server.CliJsonAsync(null, "users", "token", "stranger", "--label", "old")).GetProperty("token").GetString()!;
-        await Server.Services.GetRequiredService<P1Telemetry.Server.Accounts.UserStore>().RevokeTokenAsync(
-            (await Server.Services.GetRequiredService<P1Telemetry.Server.Accounts.UserStore>().FindAsync("stranger", default))!.Id, "old", default);
+        await Server.CliJsonAsync(null, "users", "revoke", "stranger", "old");
 
         // realtime, capacity-month, capacity-year, series, export, devices, settings-get, settings-put, ingest, me, session
         var callers = new (string Name, Caller Caller, int[] Expected)[]

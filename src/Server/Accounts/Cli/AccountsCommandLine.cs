@@ -79,7 +79,7 @@ public static class AccountsCommandLine
             }
 
             var tokenLabel = parse.GetValue(label) ?? "default";
-            var token = (await db.Devices.CreateTokenAsync(id, tokenLabel, ct))!;
+            var token = (await db.Devices.CreateTokenAsync(id, tokenLabel, ct))!.Value.Token;
             return await context.WriteAsync(parse.GetValue(json), new DeviceCreated(id, token, tokenLabel), AccountsJsonContext.Default.DeviceCreated,
                 $"Device {id} created. Its token (label '{tokenLabel}'), shown only now:\n{token}");
         }, ct));
@@ -110,16 +110,13 @@ public static class AccountsCommandLine
                 return context.Fail(1, $"Device '{id}' does not exist; create it with 'p1-server devices add {id}'.");
             }
 
-            var created = await db.Devices.CreateTokenAsync(id, parse.GetValue(label), ct);
-            if (created is null)
+            if (await db.Devices.CreateTokenAsync(id, parse.GetValue(label), ct) is not { } created)
             {
                 return context.Fail(1, $"Device '{id}' already has a live token labelled '{parse.GetValue(label)}'.");
             }
 
-            var tokens = await db.Devices.ListTokensAsync(id, ct);
-            var createdLabel = parse.GetValue(label) ?? tokens[^1].Label;
-            return await context.WriteAsync(parse.GetValue(json), new TokenCreated(created, createdLabel), AccountsJsonContext.Default.TokenCreated,
-                $"New token for {id} (label '{createdLabel}'), shown only now:\n{created}");
+            return await context.WriteAsync(parse.GetValue(json), new TokenCreated(created.Token, created.Label), AccountsJsonContext.Default.TokenCreated,
+                $"New token for {id} (label '{created.Label}'), shown only now:\n{created.Token}");
         }, ct));
 
         var tokenLabel = new Argument<string>("token-label") { Description = "The label of the token to revoke" };
@@ -206,17 +203,31 @@ public static class AccountsCommandLine
             }
 
             var chosen = parse.GetValue(label);
-            var created = await db.Users.CreateTokenAsync(user.Id, chosen, ct);
-            if (created is null)
+            if (await db.Users.CreateTokenAsync(user.Id, chosen, ct) is not { } created)
             {
                 return context.Fail(1, $"User '{name}' already has a live token labelled '{chosen}'.");
             }
 
-            return await context.WriteAsync(parse.GetValue(json), new TokenCreated(created, chosen ?? string.Empty), AccountsJsonContext.Default.TokenCreated,
-                $"API token for {name}, shown only now:\n{created}");
+            return await context.WriteAsync(parse.GetValue(json), new TokenCreated(created.Token, created.Label), AccountsJsonContext.Default.TokenCreated,
+                $"API token for {name} (label '{created.Label}'), shown only now:\n{created.Token}");
         }, ct));
 
-        return new Command(Users, "Manage users, their grants and their API tokens.") { add, grant, token };
+        var tokenLabel = new Argument<string>("token-label") { Description = "The label of the token to revoke" };
+        var revoke = new Command("revoke", "Revoke a user's API token: it is refused at once, on every replica.") { username, tokenLabel, json };
+        revoke.SetAction((parse, ct) => context.RunAsync(async db =>
+        {
+            var name = parse.GetValue(username)!;
+            var which = parse.GetValue(tokenLabel)!;
+            if (await db.Users.FindAsync(name, ct) is not { } user || !await db.Users.RevokeTokenAsync(user.Id, which, ct))
+            {
+                return context.Fail(1, $"User '{name}' has no live API token labelled '{which}'.");
+            }
+
+            return await context.WriteAsync(parse.GetValue(json), new Revoked(name, which), AccountsJsonContext.Default.Revoked,
+                $"API token '{which}' of {name} revoked.");
+        }, ct));
+
+        return new Command(Users, "Manage users, their grants and their API tokens.") { add, grant, token, revoke };
     }
 
     private static Command TariffsCommand(CliContext context)
