@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Net.Sockets;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using P1Telemetry.Server.Accounts;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Diagnostics;
@@ -19,7 +21,7 @@ namespace P1Telemetry.Server;
 /// <summary>How the server is composed: services, middleware and the endpoint groups.</summary>
 public static class ServerApplication
 {
-    /// <summary>The group every device API lives in; it requires a device token.</summary>
+    /// <summary>The group every API lives in; it requires a device token, a user's API token or a session.</summary>
     public const string ApiPrefix = "/v1";
 
     public static WebApplicationBuilder AddP1Server(this WebApplicationBuilder builder)
@@ -72,9 +74,19 @@ public static class ServerApplication
     public static WebApplication MapP1Server(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.TrustForwardedHeaders)
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            app.UseForwardedHeaders(forwarded);
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseSessionAntiforgery();
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapOpenApi();
@@ -86,12 +98,17 @@ public static class ServerApplication
 
         app.MapLanding();
         app.MapHealth();
+        app.MapSignIn();
 
-        var api = app.MapGroup(ApiPrefix).RequireAuthorization(AuthServiceCollectionExtensions.DevicePolicy);
-        api.MapIngest();
+        var api = app.MapGroup(ApiPrefix).RequireAuthorization(AuthServiceCollectionExtensions.CallerPolicy);
+        // Only a device token ingests (for its own device) and has a device of its own.
+        var devicesOnly = api.MapGroup(string.Empty).RequireAuthorization(AuthServiceCollectionExtensions.DevicePolicy);
+        devicesOnly.MapIngest();
+        devicesOnly.MapMe();
         api.MapRealtime();
-        api.MapMe();
         api.MapReadPath();
+        api.MapSession();
+        api.MapDevices();
         return app;
     }
 

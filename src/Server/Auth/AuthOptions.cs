@@ -7,6 +7,13 @@ public sealed class AuthOptions
 {
     [ConfigurationKeyName("DEVICE_TOKENS")]
     public string? DeviceTokens { get; set; }
+
+    /// <summary>
+    /// Take the client address and scheme from X-Forwarded-For/-Proto: only behind a reverse proxy that is the
+    /// only way to reach the server (the per-IP sign-in limit and the Secure session need them).
+    /// </summary>
+    [ConfigurationKeyName("TRUST_FORWARDED_HEADERS")]
+    public bool TrustForwardedHeaders { get; set; }
 }
 
 /// <summary>Stops the process at start when <c>DEVICE_TOKENS</c> cannot be parsed.</summary>

@@ -14,46 +14,48 @@ public sealed class DeviceTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    DeviceTokenRegistry registry)
+    TokenAuthenticator tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "DeviceToken";
     private const string BearerPrefix = "Bearer ";
+    private const int MaxTokenLength = 512;
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization;
         if (header.Count == 0 || string.IsNullOrEmpty(header[0]))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         if (header.Count > 1)
         {
-            return Task.FromResult(AuthenticateResult.Fail("Send exactly one Authorization header."));
+            return AuthenticateResult.Fail("Send exactly one Authorization header.");
         }
 
         var value = header[0]!;
         if (!value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <token>'."));
+            return AuthenticateResult.Fail("The Authorization header must be 'Bearer <token>'.");
         }
 
         var token = value.AsSpan(BearerPrefix.Length).Trim();
-        var deviceId = token.IsEmpty ? null : registry.FindDevice(token);
-        if (deviceId is null)
+        var identity = token.IsEmpty || token.Length > MaxTokenLength
+            ? null
+            : await tokens.AuthenticateAsync(token.ToString(), SchemeName, Context.RequestAborted);
+        if (identity is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The bearer token is not valid."));
+            return AuthenticateResult.Fail("The bearer token is not valid.");
         }
 
-        var identity = new ClaimsIdentity([new Claim(DeviceClaims.DeviceId, deviceId)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        var detail = result.Failure?.Message ?? "Send 'Authorization: Bearer <token>' with a device token.";
+        var detail = result.Failure?.Message ?? "Send 'Authorization: Bearer <token>' with a device or API token, or sign in.";
         Log.AuthenticationFailed(Logger, Request.Path, detail);
 
         Response.Headers.WWWAuthenticate = result.Failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
@@ -68,6 +70,6 @@ public sealed class DeviceTokenAuthenticationHandler(
         await TypedResults.Problem(
             statusCode: StatusCodes.Status403Forbidden,
             title: "Forbidden",
-            detail: "This token does not give access to the requested device.").ExecuteAsync(Context);
+            detail: "These credentials do not give access to this resource.").ExecuteAsync(Context);
     }
 }

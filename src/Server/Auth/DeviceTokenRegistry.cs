@@ -33,6 +33,11 @@ public sealed class DeviceTokenRegistry
 
     public int Count => _hashes.Length;
 
+    /// <summary>The devices the configured tokens belong to.</summary>
+    public IEnumerable<string> DeviceIds => _devices.Distinct(StringComparer.Ordinal);
+
+    public bool HasDevice(string deviceId) => Array.IndexOf(_devices, deviceId) >= 0;
+
     /// <summary>
     /// Parses <c>DEVICE_TOKENS</c>: comma-separated <c>token:device</c> or <c>sha256:&lt;64 hex&gt;:device</c>
     /// entries. Errors name the entry by position only, never by its token.
@@ -42,8 +47,10 @@ public sealed class DeviceTokenRegistry
         registry = null;
         if (string.IsNullOrWhiteSpace(value))
         {
-            error = "DEVICE_TOKENS is empty: configure at least one 'token:device' entry.";
-            return false;
+            // Devices may all live in the database (p1-server devices add).
+            registry = new DeviceTokenRegistry([], []);
+            error = null;
+            return true;
         }
 
         var hashes = new List<byte[]>();

@@ -39,7 +39,7 @@ public sealed class CapacityOptionsValidator : IValidateOptions<CapacityOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static bool HasQuarterHourOffsets(TimeZoneInfo zone)
+    internal static bool HasQuarterHourOffsets(TimeZoneInfo zone)
     {
         var quarter = QuarterHour.Length.Ticks;
         // Only the years the read path answers for matter: many zones had odd local mean time offsets before 1900.

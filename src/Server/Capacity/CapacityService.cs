@@ -12,7 +12,7 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
 
     /// <summary>The month view as UTF-8 JSON.</summary>
     public Task<byte[]> GetMonthJsonAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken) =>
-        history.GetOrCreateAsync(deviceId, $"capacity-month:{month}", settings.Calendar.Month(month).End,
+        history.GetOrCreateAsync(deviceId, $"capacity-month:{month}", settings.For(deviceId).Calendar.Month(month).End,
             ct => ComputeMonthJsonAsync(deviceId, month, ct), cancellationToken);
 
     /// <summary>The month view as UTF-8 JSON, computed without looking for a cached response.</summary>
@@ -23,15 +23,17 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
         var digest = analysis.ToDigest();
         var previous = await digests.GetRangeAsync(deviceId, month.AddMonths(-11), 11, cancellationToken);
         var (rolling, months) = Rolling(month, [.. previous, digest]);
-        var cost = rolling is { } average ? settings.Tariff?.CostForMonth(average) : null;
+        var device = settings.For(deviceId);
+        var tariff = device.TariffFor(month);
+        var cost = rolling is { } average ? tariff?.CostForMonth(average) : null;
         var meter = await MeterPeakAsync(deviceId, digest, cancellationToken);
-        var calendar = settings.Calendar;
+        var calendar = device.Calendar;
 
         var response = new CapacityMonthResponse
         {
             Month = month.ToString(),
             DeviceId = deviceId,
-            TimeZone = settings.TimeZoneId,
+            TimeZone = device.TimeZoneId,
             From = calendar.ToLocal(analysis.Range.Start),
             To = calendar.ToLocal(analysis.Range.End),
             Complete = analysis.Evaluated.End >= analysis.Range.End,
@@ -43,8 +45,8 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
             BilledPeakW = Round(digest.BilledPeakW),
             Rolling12mAverageW = Round(rolling),
             Rolling12mMonths = rolling is null ? null : months,
-            TariffEurPerKwYear = settings.Tariff?.EurPerKwYear,
-            VatPct = settings.Tariff?.VatPct,
+            TariffEurPerKwYear = tariff?.EurPerKwYear,
+            VatPct = tariff?.VatPct,
             CostEurExclVat = cost?.ExclVat,
             CostEurInclVat = cost?.InclVat,
             MonthlyPowerPeakW = meter?.MonthlyPowerPeakW,
@@ -55,13 +57,14 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
 
     /// <summary>The year view as UTF-8 JSON.</summary>
     public Task<byte[]> GetYearJsonAsync(string deviceId, int year, CancellationToken cancellationToken) =>
-        history.GetOrCreateAsync(deviceId, $"capacity-year:{year}", settings.Calendar.Year(year).End, async ct =>
+        history.GetOrCreateAsync(deviceId, $"capacity-year:{year}", settings.For(deviceId).Calendar.Year(year).End, async ct =>
             JsonSerializer.SerializeToUtf8Bytes(await GetYearAsync(deviceId, year, ct), ReadJsonContext.Default.CapacityYearResponse),
             cancellationToken);
 
     public async Task<CapacityYearResponse> GetYearAsync(string deviceId, int year, CancellationToken cancellationToken)
     {
         var first = new LocalMonth(year, 1);
+        var device = settings.For(deviceId);
         var all = await digests.GetRangeAsync(deviceId, first.AddMonths(-11), 23, cancellationToken);
         var months = new List<CapacityYearMonth>(12);
         decimal? totalExcl = null, totalIncl = null;
@@ -70,7 +73,8 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
             var month = first.AddMonths(i);
             var digest = all[i + 11];
             var (rolling, _) = Rolling(month, all.Skip(i).Take(12));
-            var cost = rolling is { } average ? settings.Tariff?.CostForMonth(average) : null;
+            // Each month is costed at the tariff valid in that month.
+            var cost = rolling is { } average ? device.TariffFor(month)?.CostForMonth(average) : null;
             if (cost is { } c)
             {
                 totalExcl = (totalExcl ?? 0) + c.ExclVat;
@@ -90,16 +94,18 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
             });
         }
 
+        // The year's headline tariff is December's: the one its last bill uses.
+        var yearTariff = device.TariffFor(new LocalMonth(year, 12));
         return new CapacityYearResponse
         {
             Year = year,
             DeviceId = deviceId,
-            TimeZone = settings.TimeZoneId,
+            TimeZone = device.TimeZoneId,
             Months = months,
-            TariffEurPerKwYear = settings.Tariff?.EurPerKwYear,
-            VatPct = settings.Tariff?.VatPct,
-            CostEurExclVat = settings.Tariff is null ? null : totalExcl ?? 0,
-            CostEurInclVat = settings.Tariff is null ? null : totalIncl ?? 0,
+            TariffEurPerKwYear = yearTariff?.EurPerKwYear,
+            VatPct = yearTariff?.VatPct,
+            CostEurExclVat = yearTariff is null ? null : totalExcl ?? 0,
+            CostEurInclVat = yearTariff is null ? null : totalIncl ?? 0,
         };
     }
 

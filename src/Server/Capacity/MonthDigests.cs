@@ -18,8 +18,8 @@ public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, 
 
     private async Task<MonthAnalysis> AnalyzeAsync(string deviceId, LocalMonth month, bool writePeaks, CancellationToken cancellationToken)
     {
-        var range = settings.Calendar.Month(month);
-        var split = Clamp(history.SettledBefore(), range.Start, range.End);
+        var range = settings.For(deviceId).Calendar.Month(month);
+        var split = Clamp(history.SettledBefore(deviceId), range.Start, range.End);
         if (split == range.End)
         {
             // A settled month: whoever asks caches the result (the response or the digest).
@@ -73,7 +73,7 @@ public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, 
 
     private async Task<MonthDigest> GetAsync(string deviceId, LocalMonth month, HistoryCache.StampHolder stamp, CancellationToken cancellationToken)
     {
-        var range = settings.Calendar.Month(month);
+        var range = settings.For(deviceId).Calendar.Month(month);
         var bytes = await history.GetOrCreateAsync(deviceId, $"digest:{month}", range.End, async ct =>
         {
             var analysis = await AnalyzeAsync(deviceId, month, writePeaks: false, ct);

@@ -38,7 +38,7 @@ public static class ExportEndpoints
         ILoggerFactory loggerFactory,
         HttpContext context)
     {
-        var query = ExportQuery.Parse(from, to, format, resolution, settings.Calendar, out var problem);
+        var query = ExportQuery.Parse(from, to, format, resolution, settings.For(deviceId!).Calendar, out var problem);
         if (query is null)
         {
             return problem!;
@@ -57,6 +57,6 @@ public static class ExportEndpoints
                 ReadLog.ExportFinished(logger, device, rows);
             },
             query.ContentType,
-            query.FileName(device, settings.Calendar));
+            query.FileName(device, settings.For(device).Calendar));
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Caching;
@@ -18,10 +17,6 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
     private static readonly TimeSpan StampLifetime = TimeSpan.FromDays(35);
     private static readonly TimeSpan EntryLifetime = TimeSpan.FromDays(1);
 
-    // Entries computed under another time zone or tariff never match.
-    private readonly string _settingsKey = string.Create(CultureInfo.InvariantCulture,
-        $"{settings.TimeZoneId}:{settings.Tariff?.EurPerKwYear}:{settings.Tariff?.VatPct}");
-
     public static string StampKeyFor(string deviceId) => $"history:{deviceId}";
 
     /// <summary>Renewed by every ingest: values that include today's readings are cached under it as well.</summary>
@@ -31,6 +26,13 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
     public DateTimeOffset SettledBefore()
     {
         var calendar = settings.Calendar;
+        return calendar.StartOf(calendar.DateOf(timeProvider.GetUtcNow()));
+    }
+
+    /// <summary>As <see cref="SettledBefore()"/>, in the device's own time zone.</summary>
+    public DateTimeOffset SettledBefore(string deviceId)
+    {
+        var calendar = settings.For(deviceId).Calendar;
         return calendar.StartOf(calendar.DateOf(timeProvider.GetUtcNow()));
     }
 
@@ -48,7 +50,7 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
             return;
         }
 
-        var settled = samples.Min(sample => sample.Ts) < SettledBefore() + QuarterHour.Length;
+        var settled = samples.Min(sample => sample.Ts) < SettledBefore(deviceId) + QuarterHour.Length;
         try
         {
             await cache.SetAsync(LiveStampKeyFor(deviceId), NewStamp(), StampLifetime, cancellationToken);
@@ -90,7 +92,7 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
     {
         ArgumentNullException.ThrowIfNull(create);
         ArgumentNullException.ThrowIfNull(stamp);
-        if (!IsSettled(periodEnd))
+        if (periodEnd > SettledBefore(deviceId))
         {
             return await create(cancellationToken);
         }
@@ -99,7 +101,8 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
         try
         {
             stamp.Value ??= await CurrentStampAsync(deviceId, cancellationToken);
-            fullKey = $"read:{deviceId}:{stamp.Value}:{_settingsKey}:{key}";
+            // Entries computed under another time zone or tariff of the device never match.
+            fullKey = $"read:{deviceId}:{stamp.Value}:{settings.For(deviceId).CacheKey}:{key}";
             var cached = await cache.GetAsync(fullKey, cancellationToken);
             if (cached is not null)
             {
@@ -144,7 +147,7 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
             return await create(cancellationToken);
         }
 
-        return await GetOrCreateAsync(deviceId, $"{key}:{live}", SettledBefore(), create, cancellationToken);
+        return await GetOrCreateAsync(deviceId, $"{key}:{live}", SettledBefore(deviceId), create, cancellationToken);
     }
 
     private Task<string> CurrentStampAsync(string deviceId, CancellationToken cancellationToken) =>

@@ -77,7 +77,7 @@ public sealed class LiveQuarterService
             return known;
         }
 
-        var analysis = await _digests.AnalyzeAsync(deviceId, _settings.Calendar.MonthOf(now), cancellationToken);
+        var analysis = await _digests.AnalyzeAsync(deviceId, _settings.For(deviceId).Calendar.MonthOf(now), cancellationToken);
         IReadOnlyList<QuarterSlot> around = analysis.RecentSlots.Where(slot => slot.Start >= start - QuarterHour.Length && slot.Start <= start).ToList();
         if (start - QuarterHour.Length < analysis.RecentFrom)
         {

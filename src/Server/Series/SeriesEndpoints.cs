@@ -35,7 +35,7 @@ public static class SeriesEndpoints
         SeriesService series,
         CancellationToken cancellationToken)
     {
-        var query = SeriesQuery.Parse(frame, date, bucket, series.Today, out var problem);
+        var query = SeriesQuery.Parse(frame, date, bucket, series.Today(deviceId!), out var problem);
         if (query is null)
         {
             return problem!;

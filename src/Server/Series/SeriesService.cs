@@ -18,7 +18,7 @@ public sealed class SeriesService(
     // The rollup holds nothing before the Unix epoch, and ingest refuses samples from the future.
     private static readonly DateTimeOffset Beginning = DateTimeOffset.UnixEpoch;
 
-    public DateOnly Today => settings.Calendar.DateOf(timeProvider.GetUtcNow());
+    public DateOnly Today(string deviceId) => settings.For(deviceId).Calendar.DateOf(timeProvider.GetUtcNow());
 
     public async Task<byte[]> GetJsonAsync(string deviceId, SeriesQuery query, CancellationToken cancellationToken)
     {
@@ -30,16 +30,16 @@ public sealed class SeriesService(
                 cancellationToken);
         }
 
-        var frame = FrameRange(query);
+        var frame = FrameRange(deviceId, query);
         var key = string.Create(CultureInfo.InvariantCulture, $"series:{SeriesQuery.Name(query.Frame)}:{SeriesQuery.Name(query.Bucket)}:{frame.Start.UtcTicks}");
         return await history.GetOrCreateAsync(deviceId, key, frame.End, async ct =>
             JsonSerializer.SerializeToUtf8Bytes(await GetAsync(deviceId, query, frame, ct), ReadJsonContext.Default.SeriesResponse),
             cancellationToken);
     }
 
-    private TimeRange FrameRange(SeriesQuery query)
+    private TimeRange FrameRange(string deviceId, SeriesQuery query)
     {
-        var calendar = settings.Calendar;
+        var calendar = settings.For(deviceId).Calendar;
         return query.Frame switch
         {
             SeriesFrame.Day => calendar.Day(query.Date),
@@ -76,7 +76,7 @@ public sealed class SeriesService(
             return Respond(deviceId, query, null, []);
         }
 
-        var calendar = settings.Calendar;
+        var calendar = settings.For(deviceId).Calendar;
         var first = calendar.MonthOf(rows[0].Start);
         var last = calendar.MonthOf(rows[^1].LastTs);
         var frame = new TimeRange(calendar.Month(first).Start, calendar.Month(last).End);
@@ -98,7 +98,8 @@ public sealed class SeriesService(
 
     private SeriesResponse Respond(string deviceId, SeriesQuery query, TimeRange? frame, IReadOnlyList<QuarterSlot> slots)
     {
-        var calendar = settings.Calendar;
+        var device = settings.For(deviceId);
+        var calendar = device.Calendar;
         if (frame is { } limited && EstimateBuckets(limited, query.Bucket) is var estimate && estimate > ReadLimits.MaxSeriesBuckets)
         {
             throw new SeriesTooLargeException(estimate);
@@ -110,7 +111,7 @@ public sealed class SeriesService(
         return new SeriesResponse
         {
             DeviceId = deviceId,
-            TimeZone = settings.TimeZoneId,
+            TimeZone = device.TimeZoneId,
             Frame = SeriesQuery.Name(query.Frame),
             Bucket = SeriesQuery.Name(query.Bucket),
             From = frame is { } f ? calendar.ToLocal(f.Start) : null,

@@ -24,7 +24,6 @@ public sealed class ComposeFileTests
 
     [Theory]
     [InlineData("docker-compose.vps.yml", "POSTGRES_PASSWORD")]
-    [InlineData("docker-compose.vps.yml", "DEVICE_TOKENS")]
     [InlineData("docker-compose.vps.yml", "P1_DOMAIN")]
     [InlineData("docker-compose.edge.yml", "VPS_INGEST_URL")]
     [InlineData("docker-compose.edge.yml", "VPS_TOKEN")]

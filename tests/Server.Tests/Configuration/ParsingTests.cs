@@ -64,8 +64,15 @@ public sealed class ParsingTests
         Assert.Null(registry.FindDevice(hash));
     }
 
+    [Fact]
+    public void Empty_device_tokens_are_allowed_when_every_device_is_in_the_database()
+    {
+        Assert.True(DeviceTokenRegistry.TryParse("", out var registry, out _));
+        Assert.Equal(0, registry.Count);
+        Assert.Null(registry.FindDevice("anything"));
+    }
+
     [Theory]
-    [InlineData("")]
     [InlineData("tokenwithoutdevice")]
     [InlineData("token:")]
     [InlineData(":device")]
