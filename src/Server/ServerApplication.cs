@@ -9,6 +9,7 @@ using P1Telemetry.Server.Health;
 using P1Telemetry.Server.Identity;
 using P1Telemetry.Server.Ingest;
 using P1Telemetry.Server.Landing;
+using P1Telemetry.Server.MeterPeaks;
 using P1Telemetry.Server.OpenApi;
 using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Storage;
@@ -55,6 +56,7 @@ public static class ServerApplication
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
 
         services.AddSampleStorage(configuration);
+        services.AddMeterPeaks();
         services.AddCache(configuration);
         services.AddDeviceTokenAuth(configuration);
         services.AddOptions<IngestOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
@@ -83,6 +85,7 @@ public static class ServerApplication
 
         var api = app.MapGroup(ApiPrefix).RequireAuthorization(AuthServiceCollectionExtensions.DevicePolicy);
         api.MapIngest();
+        api.MapMeterPeaks();
         api.MapRealtime();
         api.MapMe();
         api.MapReadPath();
