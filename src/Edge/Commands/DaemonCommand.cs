@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using P1Telemetry.Edge.Configuration;
 using P1Telemetry.Edge.Health;
 using P1Telemetry.Edge.Meter;
+using P1Telemetry.Edge.P1;
 using P1Telemetry.Edge.Polling;
 using P1Telemetry.Edge.Security;
 using P1Telemetry.Edge.Spooling;
@@ -36,7 +37,7 @@ public static class DaemonCommand
         await host.StartAsync(cancellationToken);
         var spool = host.Services.GetRequiredService<SampleSpool>();
         host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("P1Telemetry.Edge").Started(
-            options.MeterHost!, options.IngestUrl!, options.SpoolPath, await spool.CountAsync(cancellationToken));
+            options.SourceDescription, options.IngestUrl!, options.SpoolPath, await spool.CountAsync(cancellationToken));
         await host.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }
@@ -68,20 +69,42 @@ public static class DaemonCommand
             host.ShutdownTimeout = options.ShutdownFlush + TimeSpan.FromSeconds(5);
             host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
-        services.AddSingleton<HealthMonitor>();
-        services.AddSingleton(sp => SampleSpool.Open(options.SpoolPath, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
-            if (!MeterAddress.TryParse(options.MeterHost, out var address))
-            {
-                throw new OptionsValidationException("HW_P1_HOST", typeof(EdgeOptions), ["HW_P1_HOST is not a host, host:port or URL."]);
-            }
-
-            var roots = string.IsNullOrWhiteSpace(options.MeterCaFile) ? CertificateFiles.HomeWizardCa() : CertificateFiles.LoadPem(options.MeterCaFile);
-            return new MeterClient(address, options.MeterToken, options.ParsedApiVersion, options.HttpTimeout, roots,
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MeterClient>>());
+            var health = new HealthMonitor(sp.GetRequiredService<TimeProvider>());
+            health.RecordSource(options.SourceDescription);
+            return health;
         });
-        services.AddSingleton<ReadingPipeline>();
+        services.AddSingleton(sp => SampleSpool.Open(options.SpoolPath, sp.GetRequiredService<TimeProvider>()));
+        if (options.Source == MeterSource.HomeWizard)
+        {
+            services.AddSingleton(sp =>
+            {
+                if (!MeterAddress.TryParse(options.MeterHost, out var address))
+                {
+                    throw new OptionsValidationException("HW_P1_HOST", typeof(EdgeOptions), ["HW_P1_HOST is not a host, host:port or URL."]);
+                }
+
+                var roots = string.IsNullOrWhiteSpace(options.MeterCaFile) ? CertificateFiles.HomeWizardCa() : CertificateFiles.LoadPem(options.MeterCaFile);
+                return new MeterClient(address, options.MeterToken, options.ParsedApiVersion, options.HttpTimeout, roots,
+                    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MeterClient>>());
+            });
+        }
+        else
+        {
+            services.AddSingleton<ITelegramTransport>(_ => options.Source == MeterSource.Serial
+                ? new SerialTelegramTransport(options)
+                : new TcpTelegramTransport(options));
+        }
+
+        services.AddSingleton<MeterDataWatch>();
+        services.AddSingleton<MeterPeakHistory>();
+        services.AddSingleton<TelegramProcessor>();
+        services.AddSingleton(_ => new MeterPeaksClient(new Uri(options.IngestUrl!), options.ServerToken!, options.HttpTimeout,
+            string.IsNullOrWhiteSpace(options.ServerCaFile) ? null : CertificateFiles.LoadPem(options.ServerCaFile)));
+        services.AddSingleton(sp => new ReadingPipeline(sp.GetRequiredService<SampleSpool>(), sp.GetRequiredService<HealthMonitor>(),
+            options, sp.GetRequiredService<ILogger<ReadingPipeline>>(), sp.GetRequiredService<MeterDataWatch>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new IngestClient(new Uri(options.IngestUrl!), options.ServerToken!, options.HttpTimeout,
             string.IsNullOrWhiteSpace(options.ServerCaFile) ? null : CertificateFiles.LoadPem(options.ServerCaFile)));
         services.AddSingleton(sp => new DeviceIdentity(options.DeviceId, sp.GetRequiredService<IngestClient>(),
@@ -95,7 +118,16 @@ public static class DaemonCommand
         // health file records the final state.
         services.AddHostedService<HealthFileWriter>();
         services.AddHostedService<UploaderService>();
-        services.AddHostedService<MeterReaderService>();
+        services.AddHostedService<MeterPeaksPosterService>();
+        if (options.Source == MeterSource.HomeWizard)
+        {
+            services.AddHostedService<MeterReaderService>();
+            services.AddHostedService<HomeWizardTelegramService>();
+        }
+        else
+        {
+            services.AddHostedService<TelegramReaderService>();
+        }
         return builder.Build();
     }
 

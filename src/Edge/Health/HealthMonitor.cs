@@ -12,6 +12,12 @@ public sealed class HealthMonitor(TimeProvider time)
     private DateTimeOffset? _lastUploadAt;
     private string? _uploadError;
     private string? _deviceId;
+    private string? _source;
+    private long _badTelegrams;
+    private string? _lastBadTelegram;
+    private bool _clockStalled;
+    private bool _belgianFieldsMissing;
+    private DateTimeOffset? _meterPeaksPostedAt;
 
     public DateTimeOffset StartedAt => _startedAt;
 
@@ -64,6 +70,54 @@ public sealed class HealthMonitor(TimeProvider time)
         }
     }
 
+    /// <summary>The configured meter source, as health names it.</summary>
+    public void RecordSource(string source)
+    {
+        lock (_lock)
+        {
+            _source = source;
+        }
+    }
+
+    /// <summary>A telegram that failed its CRC or could not be read: counted, never stored.</summary>
+    public void RecordBadTelegram(string reason)
+    {
+        lock (_lock)
+        {
+            _badTelegrams++;
+            _lastBadTelegram = reason;
+        }
+    }
+
+    /// <summary>Stale data while the source still answers: a stalled meter clock, vanished Belgian fields.</summary>
+    public void RecordMeterState(bool clockStalled, bool belgianFieldsMissing)
+    {
+        lock (_lock)
+        {
+            _clockStalled = clockStalled;
+            _belgianFieldsMissing = belgianFieldsMissing;
+        }
+    }
+
+    public void RecordMeterPeaksPosted()
+    {
+        lock (_lock)
+        {
+            _meterPeaksPostedAt = time.GetUtcNow();
+        }
+    }
+
+    public long BadTelegrams
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _badTelegrams;
+            }
+        }
+    }
+
     public HealthReport Snapshot(long spoolDepth, long quarantineCount)
     {
         lock (_lock)
@@ -84,6 +138,12 @@ public sealed class HealthMonitor(TimeProvider time)
                 QuarantineCount = quarantineCount,
                 LastUploadAt = _lastUploadAt,
                 UploadError = _uploadError,
+                MeterSource = _source,
+                BadTelegrams = _badTelegrams,
+                LastBadTelegram = _lastBadTelegram,
+                MeterClockStalled = _clockStalled,
+                BelgianFieldsMissing = _belgianFieldsMissing,
+                MeterPeaksPostedAt = _meterPeaksPostedAt,
             };
             return HealthEvaluator.Evaluate(report, now);
         }

@@ -4,6 +4,7 @@ using P1Telemetry.Edge.Configuration;
 using P1Telemetry.Edge.Health;
 using P1Telemetry.Edge.Meter;
 using P1Telemetry.Edge.Normalization;
+using P1Telemetry.Edge.P1;
 using P1Telemetry.Edge.Spooling;
 
 namespace P1Telemetry.Edge.Polling;
@@ -16,8 +17,11 @@ public enum ReadingOutcome
 }
 
 /// <summary>What happens to each raw reading: normalize, admit (dedupe, glitch check), spool or quarantine.</summary>
-public sealed class ReadingPipeline(SampleSpool spool, HealthMonitor health, EdgeOptions options, ILogger<ReadingPipeline> logger)
+public sealed class ReadingPipeline(SampleSpool spool, HealthMonitor health, EdgeOptions options, ILogger<ReadingPipeline> logger,
+    MeterDataWatch? watch = null, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private readonly TimeZoneInfo _zone = options.ResolveTimeZone();
     private readonly ReadingGate _gate = new(options.MaxPowerW);
     private readonly string _deviceId = options.DeviceId?.Trim() ?? "";
@@ -25,12 +29,7 @@ public sealed class ReadingPipeline(SampleSpool spool, HealthMonitor health, Edg
     public async Task<ReadingOutcome> ProcessAsync(RawReading reading, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reading);
-        var outage = health.RecordReading(reading.Version == MeterApiVersion.V2 ? "v2" : "v1");
-        if (outage is { } down)
-        {
-            logger.MeterRecovered(down.TotalSeconds);
-        }
-
+        RecordReading(reading.Version == MeterApiVersion.V2 ? "v2" : "v1");
         Contracts.Wire.Sample sample;
         try
         {
@@ -42,6 +41,33 @@ public sealed class ReadingPipeline(SampleSpool spool, HealthMonitor health, Edg
             return ReadingOutcome.Quarantined;
         }
 
+        return await AdmitAsync(sample, cancellationToken);
+    }
+
+    /// <summary>A sample read from a P1 port telegram (<paramref name="source"/>: serial, tcp), through the same gate.</summary>
+    public async Task<ReadingOutcome> ProcessSampleAsync(Contracts.Wire.Sample sample, string source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        RecordReading(source);
+        return await AdmitAsync(sample with { DeviceId = _deviceId }, cancellationToken);
+    }
+
+    /// <summary>A telegram whose registers do not make a sample: kept in quarantine with its text.</summary>
+    public Task QuarantineTelegramAsync(string reason, string telegram, CancellationToken cancellationToken) =>
+        QuarantineAsync(reason, telegram, cancellationToken);
+
+    private void RecordReading(string source)
+    {
+        var outage = health.RecordReading(source);
+        if (outage is { } down)
+        {
+            logger.MeterRecovered(down.TotalSeconds);
+        }
+    }
+
+    private async Task<ReadingOutcome> AdmitAsync(Contracts.Wire.Sample sample, CancellationToken cancellationToken)
+    {
+        watch?.Observe(sample.Ts, sample.AveragePower15mW is not null || sample.MonthlyPowerPeakW is not null, _time.GetUtcNow());
         var decision = _gate.Admit(sample);
         switch (decision.Verdict)
         {
