@@ -21,9 +21,8 @@ public sealed class SerialTelegramTransport(EdgeOptions options) : ITelegramTran
         {
             Handshake = Handshake.None,
             ReadBufferSize = 64 * 1024,
-            // Most cables need RTS/DTR high to power the meter's P1 output stage.
-            DtrEnable = true,
-            RtsEnable = true,
+            // No DTR/RTS: P1 cables drive the meter's data-request line themselves, and a pseudo-terminal (a
+            // bridge such as socat) refuses the modem-control ioctls outright.
         };
         try
         {
