@@ -71,6 +71,30 @@ internal static partial class Log
     [LoggerMessage(42, LogLevel.Warning, "Health warning: {Warning}")]
     public static partial void HealthWarning(this ILogger logger, string warning);
 
-    [LoggerMessage(41, LogLevel.Information, "Edge started: meter {MeterAddress}, server {IngestUrl}, spool {SpoolPath} ({Depth} samples waiting)")]
-    public static partial void Started(this ILogger logger, string meterAddress, string ingestUrl, string spoolPath, long depth);
+    [LoggerMessage(41, LogLevel.Information, "Edge started: meter {MeterSource}, server {IngestUrl}, spool {SpoolPath} ({Depth} samples waiting)")]
+    public static partial void Started(this ILogger logger, string meterSource, string ingestUrl, string spoolPath, long depth);
+
+    [LoggerMessage(50, LogLevel.Warning, "Telegram from {Source} rejected ({Reason}); {Count} rejected since start")]
+    public static partial void TelegramRejected(this ILogger logger, string source, string reason, long count);
+
+    [LoggerMessage(51, LogLevel.Information, "Reading telegrams from {Source}")]
+    public static partial void P1PortConnected(this ILogger logger, string source);
+
+    [LoggerMessage(52, LogLevel.Warning, "Lost {Source} ({Reason}); reconnecting in {RetrySeconds:F1} s")]
+    public static partial void P1PortDisconnected(this ILogger logger, string source, string reason, double retrySeconds);
+
+    [LoggerMessage(53, LogLevel.Information, "The server acknowledged the meter's peak history ({Months} months)")]
+    public static partial void MeterPeaksPosted(this ILogger logger, int months);
+
+    [LoggerMessage(54, LogLevel.Error, "The server refused the meter's peak history: {Reason}")]
+    public static partial void MeterPeaksRefused(this ILogger logger, string reason);
+
+    [LoggerMessage(55, LogLevel.Warning, "Posting the meter's peak history failed ({Reason}); retrying in {DelaySeconds:F1} s")]
+    public static partial void MeterPeaksPostFailed(this ILogger logger, string reason, double delaySeconds);
+
+    [LoggerMessage(56, LogLevel.Warning, "Could not read the dongle's raw telegram: {Reason}")]
+    public static partial void RawTelegramFailed(this ILogger logger, string reason);
+
+    [LoggerMessage(57, LogLevel.Information, "Raw telegram read: meter time {MeterTime} ({Flag}), {Months} months of peak history")]
+    public static partial void RawTelegramRead(this ILogger logger, string meterTime, string flag, int months);
 }

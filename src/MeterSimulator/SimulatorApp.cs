@@ -35,6 +35,15 @@ internal static class SimulatorApp
         builder.Services.AddSingleton(options.TimeProvider);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerMatcherPolicy>());
         builder.Services.AddHostedService<MeterClock>();
+        if (options.TelegramTcpPort is not null)
+        {
+            builder.Services.AddHostedService<TelegramTcpServer>();
+        }
+
+        if (options.SerialPty is not null)
+        {
+            builder.Services.AddHostedService<SerialPtyWriter>();
+        }
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
         var app = builder.Build();

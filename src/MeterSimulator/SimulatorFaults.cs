@@ -50,6 +50,18 @@ public sealed record SimulatorFaults
     [JsonPropertyName("belgian_fields")]
     public bool BelgianFields { get; init; } = true;
 
+    /// <summary>Fraction (0–1) of raw telegrams (HTTP, serial, TCP) sent with a wrong CRC.</summary>
+    [JsonPropertyName("bad_crc_rate")]
+    public double BadCrcRate { get; init; }
+
+    /// <summary>Fraction (0–1) of raw telegrams cut off before their end (no <c>!</c> nor CRC).</summary>
+    [JsonPropertyName("truncated_rate")]
+    public double TruncatedRate { get; init; }
+
+    /// <summary>The raw telegram's own clock (0-0:1.0.0) stops where it was, while the registers keep counting.</summary>
+    [JsonPropertyName("clock_stalled")]
+    public bool ClockStalled { get; init; }
+
     /// <summary>The first problem with these values, or null when they are valid.</summary>
     public string? Validate()
     {
@@ -66,6 +78,16 @@ public sealed record SimulatorFaults
         if (DropRate is < 0 or > 1 || double.IsNaN(DropRate))
         {
             return "drop_rate must be a fraction between 0 and 1.";
+        }
+
+        if (BadCrcRate is < 0 or > 1 || double.IsNaN(BadCrcRate))
+        {
+            return "bad_crc_rate must be a fraction between 0 and 1.";
+        }
+
+        if (TruncatedRate is < 0 or > 1 || double.IsNaN(TruncatedRate))
+        {
+            return "truncated_rate must be a fraction between 0 and 1.";
         }
 
         return null;

@@ -49,6 +49,16 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     public SimulatorFaults Faults => _device.Faults.Current;
 
+    /// <summary>Every raw telegram sent so far (as the HTTP endpoint, the pty and TCP clients saw it), oldest first.</summary>
+    public IReadOnlyList<RawTelegram> RawTelegrams => _device.RawFeed.Snapshot();
+
+    /// <summary>The port of the raw telegram TCP stream (<see cref="SimulatorOptions.TelegramTcpPort"/>), once listening.</summary>
+    public int? TelegramTcpPort => _device.TelegramTcpPort;
+
+    /// <summary>Waits until the 0-0:98.1.0 history holds every month it should at the latest telegram.</summary>
+    public Task WaitForPeakHistoryAsync(CancellationToken cancellationToken = default) =>
+        _device.PeakMemory.WaitAsync(_device.Feed.Latest!.TsUtc, cancellationToken);
+
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -43,6 +43,15 @@ public sealed record SimulatorOptions
     /// <summary>The pairing window is open at start (as if the button was just pressed).</summary>
     public bool ButtonPressed { get; init; }
 
+    /// <summary>How many months before the current one the meter's 0-0:98.1.0 peak history holds (real meters: 13).</summary>
+    public int HistoryMonths { get; init; } = 13;
+
+    /// <summary>Also serve the raw telegrams as a TCP stream on this port (0 = a free one); null: off.</summary>
+    public int? TelegramTcpPort { get; init; }
+
+    /// <summary>Also write the raw telegrams into this pseudo-terminal (the simulator's end of a pair); null: off.</summary>
+    public string? SerialPty { get; init; }
+
     /// <summary>Faults active from the start; also carries <c>api_disabled</c> and <c>belgian_fields</c>.</summary>
     public SimulatorFaults Faults { get; init; } = new();
 

@@ -32,6 +32,21 @@ public static partial class SimulatorOptionsValidator
             errors.Add("--http-port (SIM_HTTP_PORT) and --https-port (SIM_HTTPS_PORT) must differ.");
         }
 
+        if (options.TelegramTcpPort is < 0 or > 65535)
+        {
+            errors.Add($"--telegram-tcp-port (SIM_TELEGRAM_TCP_PORT) must be 0–65535, got {options.TelegramTcpPort}.");
+        }
+
+        if (options.HistoryMonths is < 0 or > 24)
+        {
+            errors.Add($"--history-months (SIM_HISTORY_MONTHS) must be 0–24, got {options.HistoryMonths}.");
+        }
+
+        if (options.SerialPty is { } pty && !File.Exists(pty))
+        {
+            errors.Add($"--serial-pty (SIM_SERIAL_PTY) names '{pty}', which does not exist: create the pair first, e.g. socat pty,raw,echo=0,link=/tmp/p1-meter pty,raw,echo=0,link=/tmp/p1-edge.");
+        }
+
         if (!SerialPattern().IsMatch(options.Serial))
         {
             errors.Add($"--serial (SIM_SERIAL) must be 12 lowercase hex characters, got '{options.Serial}'.");

@@ -11,6 +11,7 @@ using P1Telemetry.Server.Health;
 using P1Telemetry.Server.Identity;
 using P1Telemetry.Server.Ingest;
 using P1Telemetry.Server.Landing;
+using P1Telemetry.Server.MeterPeaks;
 using P1Telemetry.Server.OpenApi;
 using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Storage;
@@ -63,6 +64,7 @@ public static class ServerApplication
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
 
         services.AddSampleStorage(configuration);
+        services.AddMeterPeaks();
         services.AddCache(configuration);
         services.AddDeviceTokenAuth(configuration);
         services.AddOptions<IngestOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
@@ -105,6 +107,7 @@ public static class ServerApplication
         var devicesOnly = api.MapGroup(string.Empty).RequireAuthorization(AuthServiceCollectionExtensions.DevicePolicy);
         devicesOnly.MapIngest();
         devicesOnly.MapMe();
+        devicesOnly.MapMeterPeaks();
         api.MapRealtime();
         api.MapReadPath();
         api.MapSession();

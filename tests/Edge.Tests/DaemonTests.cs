@@ -216,7 +216,7 @@ public sealed class DaemonTests : IAsyncLifetime
     [Theory]
     [InlineData("VPS_INGEST_URL", "http://127.0.0.1:1/v1/ingest", "VPS_INGEST_URL must be an https:// URL")]
     [InlineData("POLL_INTERVAL_S", "fast", "POLL_INTERVAL_S")]
-    [InlineData("HW_P1_HOST", "", "HW_P1_HOST must be set")]
+    [InlineData("HW_P1_HOST", "", "exactly one meter source: HW_P1_HOST")]
     [InlineData("BATCH_SIZE", "0", "BATCH_SIZE must be between")]
     public async Task A_bad_setting_stops_the_daemon_with_a_message_naming_the_variable(string variable, string value, string message)
     {

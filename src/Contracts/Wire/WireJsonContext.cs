@@ -11,4 +11,6 @@ namespace P1Telemetry.Contracts.Wire;
 [JsonSerializable(typeof(IngestRequest))]
 [JsonSerializable(typeof(IngestResponse))]
 [JsonSerializable(typeof(MeResponse))]
+[JsonSerializable(typeof(MeterPeaksRequest))]
+[JsonSerializable(typeof(MeterPeaksResponse))]
 public sealed partial class WireJsonContext : JsonSerializerContext;

@@ -7,6 +7,7 @@ using P1Telemetry.Edge.Configuration;
 using P1Telemetry.Edge.Health;
 using P1Telemetry.Edge.Hosting;
 using P1Telemetry.Edge.Meter;
+using P1Telemetry.Edge.P1;
 using P1Telemetry.Edge.Polling;
 using P1Telemetry.Edge.Security;
 using P1Telemetry.Edge.Spooling;
@@ -37,7 +38,7 @@ public static class DaemonCommand
         await host.StartAsync(cancellationToken);
         var spool = host.Services.GetRequiredService<SampleSpool>();
         host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("P1Telemetry.Edge").Started(
-            options.MeterHost!, options.IngestUri!.ToString(), options.SpoolPath, await spool.CountAsync(cancellationToken));
+            options.SourceDescription, options.IngestUri!.ToString(), options.SpoolPath, await spool.CountAsync(cancellationToken));
         await host.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }
@@ -72,20 +73,42 @@ public static class DaemonCommand
             host.ShutdownTimeout = options.ShutdownFlush + TimeSpan.FromSeconds(5);
             host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
-        services.AddSingleton(sp => new HealthMonitor(sp.GetRequiredService<TimeProvider>(), options.HealthThresholds));
-        services.AddSingleton(sp => SampleSpool.Open(options.SpoolPath, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp =>
         {
-            if (!MeterAddress.TryParse(options.MeterHost, out var address))
-            {
-                throw new OptionsValidationException("HW_P1_HOST", typeof(EdgeOptions), ["HW_P1_HOST is not a host, host:port or URL."]);
-            }
-
-            var roots = string.IsNullOrWhiteSpace(options.MeterCaFile) ? CertificateFiles.HomeWizardCa() : CertificateFiles.LoadPem(options.MeterCaFile);
-            return new MeterClient(address, options.MeterToken, options.ParsedApiVersion, options.HttpTimeout, roots,
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MeterClient>>());
+            var health = new HealthMonitor(sp.GetRequiredService<TimeProvider>(), options.HealthThresholds);
+            health.RecordSource(options.SourceDescription);
+            return health;
         });
-        services.AddSingleton<ReadingPipeline>();
+        services.AddSingleton(sp => SampleSpool.Open(options.SpoolPath, sp.GetRequiredService<TimeProvider>()));
+        if (options.Source == MeterSource.HomeWizard)
+        {
+            services.AddSingleton(sp =>
+            {
+                if (!MeterAddress.TryParse(options.MeterHost, out var address))
+                {
+                    throw new OptionsValidationException("HW_P1_HOST", typeof(EdgeOptions), ["HW_P1_HOST is not a host, host:port or URL."]);
+                }
+
+                var roots = string.IsNullOrWhiteSpace(options.MeterCaFile) ? CertificateFiles.HomeWizardCa() : CertificateFiles.LoadPem(options.MeterCaFile);
+                return new MeterClient(address, options.MeterToken, options.ParsedApiVersion, options.HttpTimeout, roots,
+                    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MeterClient>>());
+            });
+        }
+        else
+        {
+            services.AddSingleton<ITelegramTransport>(_ => options.Source == MeterSource.Serial
+                ? new SerialTelegramTransport(options)
+                : new TcpTelegramTransport(options));
+        }
+
+        services.AddSingleton<MeterDataWatch>();
+        services.AddSingleton<MeterPeakHistory>();
+        services.AddSingleton<TelegramProcessor>();
+        services.AddSingleton(_ => new MeterPeaksClient(options.IngestUri!, options.ServerToken!, options.HttpTimeout,
+            string.IsNullOrWhiteSpace(options.ServerCaFile) ? null : CertificateFiles.LoadPem(options.ServerCaFile)));
+        services.AddSingleton(sp => new ReadingPipeline(sp.GetRequiredService<SampleSpool>(), sp.GetRequiredService<HealthMonitor>(),
+            options, sp.GetRequiredService<ILogger<ReadingPipeline>>(), sp.GetRequiredService<MeterDataWatch>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(_ => new IngestClient(options.IngestUri!, options.ServerToken!, options.HttpTimeout,
             string.IsNullOrWhiteSpace(options.ServerCaFile) ? null : CertificateFiles.LoadPem(options.ServerCaFile)));
         services.AddSingleton(sp => new DeviceIdentity(options.DeviceId, sp.GetRequiredService<IngestClient>(),
@@ -99,7 +122,16 @@ public static class DaemonCommand
         // health file records the final state.
         services.AddHostedService<HealthFileWriter>();
         services.AddHostedService<UploaderService>();
-        services.AddHostedService<MeterReaderService>();
+        services.AddHostedService<MeterPeaksPosterService>();
+        if (options.Source == MeterSource.HomeWizard)
+        {
+            services.AddHostedService<MeterReaderService>();
+            services.AddHostedService<HomeWizardTelegramService>();
+        }
+        else
+        {
+            services.AddHostedService<TelegramReaderService>();
+        }
         services.AddHostedService(sp => new MemoryTrimmer(sp.GetRequiredService<TimeProvider>()));
         return builder.Build();
     }

@@ -20,6 +20,21 @@ public sealed class EdgeOptions
     [ConfigurationKeyName("HW_CA_FILE")]
     public string? MeterCaFile { get; set; }
 
+    /// <summary>A P1 cable's serial device, e.g. <c>/dev/ttyUSB0</c>.</summary>
+    [ConfigurationKeyName("P1_SERIAL_DEVICE")]
+    public string? SerialDevice { get; set; }
+
+    [ConfigurationKeyName("P1_SERIAL_BAUD")]
+    public int SerialBaud { get; set; } = 115200;
+
+    /// <summary><c>8N1</c> (DSMR 4+) or <c>7E1</c> (DSMR 2.2/3).</summary>
+    [ConfigurationKeyName("P1_SERIAL_FORMAT")]
+    public string SerialFormat { get; set; } = "8N1";
+
+    /// <summary><c>host:port</c> of a raw telegram stream (ser2net and the like).</summary>
+    [ConfigurationKeyName("P1_TCP")]
+    public string? TcpEndpoint { get; set; }
+
     [ConfigurationKeyName("TIMEZONE")]
     public string TimeZone { get; set; } = Contracts.Domain.MeterLocalTime.DefaultTimeZoneId;
 
@@ -121,7 +136,55 @@ public sealed class EdgeOptions
         _ => MeterTransport.Auto,
     };
 
+    /// <summary>Which meter source is configured; <see cref="MeterSource.None"/> or several are configuration errors.</summary>
+    public MeterSource Source
+    {
+        get
+        {
+            var configured = ConfiguredSources();
+            return configured.Count == 1 ? configured[0] : MeterSource.None;
+        }
+    }
+
+    public List<MeterSource> ConfiguredSources()
+    {
+        var sources = new List<MeterSource>(3);
+        if (!string.IsNullOrWhiteSpace(MeterHost))
+        {
+            sources.Add(MeterSource.HomeWizard);
+        }
+
+        if (!string.IsNullOrWhiteSpace(SerialDevice))
+        {
+            sources.Add(MeterSource.Serial);
+        }
+
+        if (!string.IsNullOrWhiteSpace(TcpEndpoint))
+        {
+            sources.Add(MeterSource.Tcp);
+        }
+
+        return sources;
+    }
+
+    /// <summary>The source as health and logs name it.</summary>
+    public string SourceDescription => Source switch
+    {
+        MeterSource.Serial => $"serial {SerialDevice!.Trim()} ({SerialBaud} {SerialFormat.Trim().ToUpperInvariant()})",
+        MeterSource.Tcp => $"tcp {TcpEndpoint!.Trim()}",
+        MeterSource.HomeWizard => $"homewizard {MeterHost!.Trim()}",
+        _ => "none",
+    };
+
     public TimeZoneInfo ResolveTimeZone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}
+
+public enum MeterSource
+{
+    None,
+    HomeWizard,
+    Serial,
+    Tcp,
 }
 
 public enum MeterApiVersion

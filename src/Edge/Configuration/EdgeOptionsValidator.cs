@@ -74,6 +74,25 @@ public sealed partial class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(errors);
+        var sources = options.ConfiguredSources();
+        if (sources.Count != 1)
+        {
+            errors.Add(sources.Count == 0
+                ? "Configure exactly one meter source: HW_P1_HOST (a HomeWizard dongle), P1_SERIAL_DEVICE (a P1 cable) or P1_TCP (host:port of a raw telegram stream); none is set."
+                : $"Configure exactly one meter source among HW_P1_HOST, P1_SERIAL_DEVICE and P1_TCP; {string.Join(" and ", sources.Select(SettingOf))} are all set.");
+            return;
+        }
+
+        switch (sources[0])
+        {
+            case MeterSource.Serial:
+                P1PortSettings.ValidateSerial(options, errors);
+                return;
+            case MeterSource.Tcp:
+                P1PortSettings.ValidateTcp(options, errors);
+                return;
+        }
+
         if (!MeterAddress.TryParse(options.MeterHost, out var address))
         {
             errors.Add("HW_P1_HOST must be set to the dongle's host, host:port or URL (e.g. 192.168.1.50).");
@@ -125,6 +144,13 @@ public sealed partial class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
 
         FileExists(options.ServerCaFile, "VPS_CA_FILE", errors);
     }
+
+    private static string SettingOf(MeterSource source) => source switch
+    {
+        MeterSource.Serial => "P1_SERIAL_DEVICE",
+        MeterSource.Tcp => "P1_TCP",
+        _ => "HW_P1_HOST",
+    };
 
     private static void Positive(double value, string variable, List<string> errors)
     {

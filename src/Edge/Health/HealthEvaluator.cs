@@ -68,6 +68,16 @@ public static class HealthEvaluator
             }
         }
 
+        if (report.MeterClockStalled)
+        {
+            problems.Add("the meter answers but its own clock stopped advancing: its readings are stale");
+        }
+
+        if (report.BelgianFieldsMissing)
+        {
+            problems.Add("the meter stopped reporting its quarter-hour average and month peak (1-0:1.4.0, 1-0:1.6.0)");
+        }
+
         return report with
         {
             Status = problems.Count == 0 ? "healthy" : "unhealthy",

@@ -18,6 +18,12 @@ public sealed class HealthMonitor(TimeProvider time, HealthThresholds? threshold
     private string? _spoolWriteError;
     private DateTimeOffset? _clockSkewDetectedAt;
     private double? _clockSkewSeconds;
+    private string? _source;
+    private long _badTelegrams;
+    private string? _lastBadTelegram;
+    private bool _clockStalled;
+    private bool _belgianFieldsMissing;
+    private DateTimeOffset? _meterPeaksPostedAt;
 
     public DateTimeOffset StartedAt => _startedAt;
 
@@ -98,6 +104,54 @@ public sealed class HealthMonitor(TimeProvider time, HealthThresholds? threshold
         }
     }
 
+    /// <summary>The configured meter source, as health names it.</summary>
+    public void RecordSource(string source)
+    {
+        lock (_lock)
+        {
+            _source = source;
+        }
+    }
+
+    /// <summary>A telegram that failed its CRC or could not be read: counted, never stored.</summary>
+    public void RecordBadTelegram(string reason)
+    {
+        lock (_lock)
+        {
+            _badTelegrams++;
+            _lastBadTelegram = reason;
+        }
+    }
+
+    /// <summary>Stale data while the source still answers: a stalled meter clock, vanished Belgian fields.</summary>
+    public void RecordMeterState(bool clockStalled, bool belgianFieldsMissing)
+    {
+        lock (_lock)
+        {
+            _clockStalled = clockStalled;
+            _belgianFieldsMissing = belgianFieldsMissing;
+        }
+    }
+
+    public void RecordMeterPeaksPosted()
+    {
+        lock (_lock)
+        {
+            _meterPeaksPostedAt = time.GetUtcNow();
+        }
+    }
+
+    public long BadTelegrams
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _badTelegrams;
+            }
+        }
+    }
+
     public HealthReport Snapshot(long spoolDepth, long quarantineCount, DateTimeOffset? oldestSpooledAt = null, long? diskFreeBytes = null)
     {
         lock (_lock)
@@ -126,6 +180,12 @@ public sealed class HealthMonitor(TimeProvider time, HealthThresholds? threshold
                 UploadError = _uploadError,
                 ClockSkewSeconds = _clockSkewSeconds,
                 ClockSkewDetectedAt = _clockSkewDetectedAt,
+                MeterSource = _source,
+                BadTelegrams = _badTelegrams,
+                LastBadTelegram = _lastBadTelegram,
+                MeterClockStalled = _clockStalled,
+                BelgianFieldsMissing = _belgianFieldsMissing,
+                MeterPeaksPostedAt = _meterPeaksPostedAt,
             };
             return HealthEvaluator.Evaluate(report, now, _thresholds);
         }

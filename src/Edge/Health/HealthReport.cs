@@ -85,6 +85,29 @@ public sealed record HealthReport
 
     [JsonPropertyName("clock_skew_detected_at")]
     public DateTimeOffset? ClockSkewDetectedAt { get; init; }
+
+    /// <summary>Where readings come from: <c>homewizard HOST</c>, <c>serial DEVICE (BAUD FORMAT)</c> or <c>tcp HOST:PORT</c>.</summary>
+    [JsonPropertyName("meter_source")]
+    public string? MeterSource { get; init; }
+
+    /// <summary>Telegrams rejected for a bad or missing CRC or as unreadable since start.</summary>
+    [JsonPropertyName("bad_telegrams")]
+    public long BadTelegrams { get; init; }
+
+    [JsonPropertyName("last_bad_telegram")]
+    public string? LastBadTelegram { get; init; }
+
+    /// <summary>The meter keeps answering but its own timestamp stopped advancing.</summary>
+    [JsonPropertyName("meter_clock_stalled")]
+    public bool MeterClockStalled { get; init; }
+
+    /// <summary>The Belgian quarter-hour fields (1-0:1.4.0, 1-0:1.6.0) were reported and no longer are.</summary>
+    [JsonPropertyName("belgian_fields_missing")]
+    public bool BelgianFieldsMissing { get; init; }
+
+    /// <summary>When the server last acknowledged the meter's peak history.</summary>
+    [JsonPropertyName("meter_peaks_posted_at")]
+    public DateTimeOffset? MeterPeaksPostedAt { get; init; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]

@@ -100,6 +100,43 @@ public sealed class MeterClient : IDisposable
     }
 
     /// <summary>
+    /// The raw P1 telegram the dongle last received (<c>/api/v1/telegram</c> on v1, <c>/api/telegram</c> on v2):
+    /// what the JSON leaves out, the 0-0:98.1.0 peak history and the S/W flags. Null (with <see cref="LastError"/>)
+    /// when there is none.
+    /// </summary>
+    public async Task<byte[]?> ReadTelegramAsync(CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            if (Version is null && !await DetectAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            var request = Version == MeterApiVersion.V2
+                ? V2Request(HttpMethod.Get, "/api/telegram")
+                : new HttpRequestMessage(HttpMethod.Get, new Uri(_address.BaseUri(MeterApiVersion.V1), "/api/v1/telegram"));
+            var (status, body) = await SendAsync(Version == MeterApiVersion.V2 ? _v2 : _v1, request, cancellationToken);
+            if (status == HttpStatusCode.OK && body is not null)
+            {
+                return body;
+            }
+
+            if (status is not null)
+            {
+                LastError = DescribeError(status.Value, body);
+            }
+
+            return null;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>
     /// Works out which API the dongle speaks, and its serial. A URL in <c>HW_P1_HOST</c> or <c>HW_API_VERSION</c>
     /// pins the version. Otherwise, with <c>HW_P1_TOKEN</c> set, it is always v2: a failed v2 request (a refused
     /// certificate included) is an error retried as v2, never a reason to fall back to plain HTTP. Without a

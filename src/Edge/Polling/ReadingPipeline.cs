@@ -4,6 +4,7 @@ using P1Telemetry.Edge.Configuration;
 using P1Telemetry.Edge.Health;
 using P1Telemetry.Edge.Meter;
 using P1Telemetry.Edge.Normalization;
+using P1Telemetry.Edge.P1;
 using P1Telemetry.Edge.Spooling;
 
 namespace P1Telemetry.Edge.Polling;
@@ -19,31 +20,83 @@ public enum ReadingOutcome
 }
 
 /// <summary>
-/// What happens to each raw reading: normalize, admit (dedupe, glitch check against the previous reading,
-/// the last one spooled before a restart included), spool or quarantine.
+/// What happens to each reading, from the HomeWizard API or a P1 port telegram: normalize, admit (dedupe,
+/// glitch check against the previous reading, the last one spooled before a restart included), spool or
+/// quarantine.
 /// </summary>
-public sealed class ReadingPipeline(SampleSpool spool, HealthMonitor health, EdgeOptions options, ILogger<ReadingPipeline> logger)
+public sealed class ReadingPipeline(SampleSpool spool, HealthMonitor health, EdgeOptions options, ILogger<ReadingPipeline> logger,
+    MeterDataWatch? watch = null, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly TimeZoneInfo _zone = options.ResolveTimeZone();
     private readonly string _deviceId = options.DeviceId?.Trim() ?? "";
     private ReadingGate? _gate;
 
-    public async Task<ReadingOutcome> ProcessAsync(RawReading reading, CancellationToken cancellationToken)
+    public Task<ReadingOutcome> ProcessAsync(RawReading reading, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reading);
-        var outage = health.RecordReading(reading.Version == MeterApiVersion.V2 ? "v2" : "v1");
+        RecordReading(reading.Version == MeterApiVersion.V2 ? "v2" : "v1");
+        return KeepAsync(async () =>
+        {
+            Contracts.Wire.Sample sample;
+            try
+            {
+                sample = SampleNormalizer.Normalize(reading, _deviceId, _zone);
+            }
+            catch (InvalidReadingException ex)
+            {
+                await QuarantineAsync(ex.Message, Encoding.UTF8.GetString(reading.Json.Span), cancellationToken);
+                return ReadingOutcome.Quarantined;
+            }
+
+            return await AdmitAsync(sample, cancellationToken);
+        });
+    }
+
+    /// <summary>A sample read from a P1 port telegram (<paramref name="source"/>: serial, tcp), through the same checks.</summary>
+    public Task<ReadingOutcome> ProcessSampleAsync(Contracts.Wire.Sample sample, string source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        RecordReading(source);
+        return KeepAsync(async () =>
+        {
+            var own = sample with { DeviceId = _deviceId };
+            if (SampleLimits.Problem(own) is { } problem)
+            {
+                await QuarantineAsync(problem, SampleSpool.Serialize(own), cancellationToken);
+                return ReadingOutcome.Quarantined;
+            }
+
+            return await AdmitAsync(own, cancellationToken);
+        });
+    }
+
+    /// <summary>A telegram whose registers do not make a sample: kept in quarantine with its text.</summary>
+    public Task QuarantineTelegramAsync(string reason, string telegram, CancellationToken cancellationToken) =>
+        KeepAsync(async () =>
+        {
+            await QuarantineAsync(reason, telegram, cancellationToken);
+            return ReadingOutcome.Quarantined;
+        });
+
+    private void RecordReading(string source)
+    {
+        var outage = health.RecordReading(source);
         if (outage is { } down)
         {
             logger.MeterRecovered(down.TotalSeconds);
         }
+    }
 
+    /// <summary>Runs one spool write; a write the spool refuses is made loud, in the log and in health.</summary>
+    private async Task<ReadingOutcome> KeepAsync(Func<Task<ReadingOutcome>> write)
+    {
         try
         {
-            return await AdmitAsync(reading, cancellationToken);
+            return await write();
         }
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
-            // The reading cannot be kept: make it loud, in the log and in health.
             var reason = ex.GetType().Name + ": " + ex.Message;
             health.RecordSpoolWriteFailure(reason);
             logger.SpoolFailed(reason);
@@ -51,21 +104,10 @@ public sealed class ReadingPipeline(SampleSpool spool, HealthMonitor health, Edg
         }
     }
 
-    private async Task<ReadingOutcome> AdmitAsync(RawReading reading, CancellationToken cancellationToken)
+    private async Task<ReadingOutcome> AdmitAsync(Contracts.Wire.Sample sample, CancellationToken cancellationToken)
     {
         _gate ??= new ReadingGate(options.MaxPowerW, await spool.LastSpooledAsync(cancellationToken));
-
-        Contracts.Wire.Sample sample;
-        try
-        {
-            sample = SampleNormalizer.Normalize(reading, _deviceId, _zone);
-        }
-        catch (InvalidReadingException ex)
-        {
-            await QuarantineAsync(ex.Message, Encoding.UTF8.GetString(reading.Json.Span), cancellationToken);
-            return ReadingOutcome.Quarantined;
-        }
-
+        watch?.Observe(sample.Ts, sample.AveragePower15mW is not null || sample.MonthlyPowerPeakW is not null, _time.GetUtcNow());
         var decision = _gate.Admit(sample);
         switch (decision.Verdict)
         {

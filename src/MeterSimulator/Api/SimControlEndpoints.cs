@@ -51,7 +51,7 @@ internal static partial class SimControlEndpoints
         catch (JsonException ex)
         {
             return TypedResults.Problem(
-                detail: $"The body is not a valid faults object: {ex.Message} Expected fields: latency_ms, error_rate, drop_rate, hang, glitch (\"backwards\"|\"spike\"|null), api_disabled, belgian_fields.",
+                detail: $"The body is not a valid faults object: {ex.Message} Expected fields: latency_ms, error_rate, drop_rate, hang, glitch (\"backwards\"|\"spike\"|null), api_disabled, belgian_fields, bad_crc_rate, truncated_rate, clock_stalled.",
                 statusCode: StatusCodes.Status400BadRequest, title: "Invalid faults");
         }
 

@@ -25,6 +25,17 @@ internal static class V1Endpoints
             return TypedResults.Json(MeterPayloads.ToV1(telegram, device.Serial, faults.BelgianFields), SimulatorJsonContext.Default.V1Data);
         });
 
+        v1.MapGet("/v1/telegram", IResult (SimulatedDevice device) =>
+        {
+            if (Disabled(device) is { } disabled)
+            {
+                return disabled;
+            }
+
+            device.PeakMemory.Want();
+            return TypedResults.Text(device.RawFeed.Latest!.Text, "text/plain", System.Text.Encoding.ASCII);
+        });
+
         return app;
     }
 

@@ -19,6 +19,12 @@ internal static partial class V2Endpoints
             TypedResults.Json(MeterPayloads.ToV2(device.Feed.Latest!, device.Serial, device.Faults.Current.BelgianFields),
                 SimulatorJsonContext.Default.V2Measurement));
 
+        authorized.MapGet("/telegram", (SimulatedDevice device) =>
+        {
+            device.PeakMemory.Want();
+            return TypedResults.Text(device.RawFeed.Latest!.Text, "text/plain", System.Text.Encoding.ASCII);
+        });
+
         authorized.MapGet("/system", (SimulatedDevice device) =>
             TypedResults.Json(MeterPayloads.System(device), SimulatorJsonContext.Default.SystemResponse));
 

@@ -10,12 +10,13 @@ internal static partial class ServeCommand
     public static readonly IReadOnlySet<string> ValueOptions = new HashSet<string>(StringComparer.Ordinal)
     {
         "bind", "http-port", "https-port", "state-dir", "serial", "token", "seed", "telegram-interval-s", "speed",
-        "start", "timezone", "latency-ms", "error-rate", "drop-rate", "glitch",
+        "start", "timezone", "latency-ms", "error-rate", "drop-rate", "glitch", "telegram-tcp-port", "serial-pty",
+        "history-months", "bad-crc-rate", "truncated-rate",
     };
 
     public static readonly IReadOnlySet<string> Flags = new HashSet<string>(StringComparer.Ordinal)
     {
-        "button-pressed", "no-belgian-fields", "api-disabled", "hang",
+        "button-pressed", "no-belgian-fields", "api-disabled", "hang", "clock-stalled",
     };
 
     public const string Usage = """
@@ -34,7 +35,11 @@ internal static partial class ServeCommand
           --button-pressed            pairing window open at start
           --no-belgian-fields         no average_power_15m_w / monthly peak
           --api-disabled              v1 answers 403 (error 202)
+          --telegram-tcp-port N       also stream the raw P1 telegrams on this TCP port (0 = random)
+          --serial-pty PATH           also write them into this pseudo-terminal (one end of a socat pty pair)
+          --history-months N          months of 0-0:98.1.0 peak history in the telegram (default 13)
           --latency-ms N --error-rate F --drop-rate F --hang --glitch backwards|spike
+          --bad-crc-rate F --truncated-rate F --clock-stalled
                                       faults (also settable at run time: PUT /sim/faults)
                p1-meter-simulator history --days N --out FILE [--seed N] [--end YYYY-MM-DD|INSTANT|now] [--interval-s 1]
                  (an instant ends the history where a meter started with --start INSTANT continues it)
@@ -67,6 +72,9 @@ internal static partial class ServeCommand
             Start = ParseStart(reader, timeZoneId),
             TimeZone = timeZoneId,
             ButtonPressed = reader.GetFlag("button-pressed"),
+            TelegramTcpPort = reader.GetString("telegram-tcp-port") is null ? null : reader.GetInt("telegram-tcp-port", 0),
+            SerialPty = reader.GetString("serial-pty"),
+            HistoryMonths = reader.GetInt("history-months", 13),
             ConsoleLogging = true,
             Faults = new SimulatorFaults
             {
@@ -77,6 +85,9 @@ internal static partial class ServeCommand
                 Glitch = glitch,
                 ApiDisabled = reader.GetFlag("api-disabled"),
                 BelgianFields = !reader.GetFlag("no-belgian-fields"),
+                BadCrcRate = reader.GetDouble("bad-crc-rate", 0),
+                TruncatedRate = reader.GetDouble("truncated-rate", 0),
+                ClockStalled = reader.GetFlag("clock-stalled"),
             },
         };
 

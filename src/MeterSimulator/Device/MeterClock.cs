@@ -35,7 +35,7 @@ internal sealed partial class MeterClock(SimulatedDevice device, ILogger<MeterCl
         _lastSave = time.GetTimestamp();
 
         // A glitch set at start needs a telegram before it to be a glitch: it goes to the second one.
-        device.Feed.Publish(_generator.Next());
+        Publish(_generator.Next());
         LogMeterStarted(logger, _meterAnchor, options.TelegramIntervalSeconds, options.Speed, options.Seed, saved is not null);
         return base.StartAsync(cancellationToken);
     }
@@ -84,7 +84,13 @@ internal sealed partial class MeterClock(SimulatedDevice device, ILogger<MeterCl
             LogGlitch(logger, glitch, telegram.MeterTimestamp);
         }
 
+        Publish(telegram);
+    }
+
+    private void Publish(Telegram telegram)
+    {
         device.Feed.Publish(telegram);
+        device.RawFeed.Publish(telegram);
     }
 
     private void SaveRegisters()

@@ -13,6 +13,12 @@ internal sealed class SimulatedDevice
         Certificates = certificates;
         Feed = new TelegramFeed(options.MaxStoredReadings);
         Faults = new FaultState(options.Faults);
+        PeakMemory = new MeterPeakMemory(this);
+        RawFeed = new RawTelegramFeed(this, options.MaxStoredReadings);
+        if (options.TelegramTcpPort is not null || options.SerialPty is not null)
+        {
+            PeakMemory.Want();
+        }
         Pairing = new PairingService(options.TimeProvider);
         StartedAt = options.TimeProvider.GetTimestamp();
         if (options.Token is not null)
@@ -37,6 +43,13 @@ internal sealed class SimulatedDevice
     public TelegramFeed Feed { get; }
 
     public FaultState Faults { get; }
+
+    public MeterPeakMemory PeakMemory { get; }
+
+    public RawTelegramFeed RawFeed { get; }
+
+    /// <summary>The port of the raw telegram stream once it listens.</summary>
+    public int? TelegramTcpPort { get; set; }
 
     public PairingService Pairing { get; }
 

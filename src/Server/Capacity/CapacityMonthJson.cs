@@ -52,6 +52,19 @@ public static class CapacityMonthJson
             WriteOrNull(writer, "cost_eur_incl_vat", response.CostEurInclVat, Amount);
             WriteOrNull(writer, "monthly_power_peak_w", response.MonthlyPowerPeakW, Integer);
             WriteOrNull(writer, "monthly_power_peak_ts", response.MonthlyPowerPeakTs, Instant);
+            WriteOrNull(writer, "meter_peak_w", response.MeterPeakW, Integer);
+            WriteOrNull(writer, "meter_peak_ts", response.MeterPeakTs, Instant);
+            writer.WriteStartArray("rolling_12m_window");
+            foreach (var month in response.Rolling12mWindow)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("month", month.Month);
+                writer.WriteNumber("billed_peak_w", month.BilledPeakW);
+                writer.WriteString("source", month.Source);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
             writer.WriteEndObject();
         }
 

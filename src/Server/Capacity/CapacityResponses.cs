@@ -72,6 +72,32 @@ public sealed record CapacityMonthResponse
 
     [JsonPropertyName("monthly_power_peak_ts")]
     public DateTimeOffset? MonthlyPowerPeakTs { get; init; }
+
+    /// <summary>The month's peak from the meter's own history (0-0:98.1.0), once the meter closed the month.</summary>
+    [JsonPropertyName("meter_peak_w")]
+    public int? MeterPeakW { get; init; }
+
+    [JsonPropertyName("meter_peak_ts")]
+    public DateTimeOffset? MeterPeakTs { get; init; }
+
+    /// <summary>The months the rolling average is the mean of, oldest first, each with where its peak comes from.</summary>
+    [JsonPropertyName("rolling_12m_window")]
+    public IReadOnlyList<RollingMonth> Rolling12mWindow { get; init; } = [];
+}
+
+/// <summary>One month that counts in a rolling 12-month average.</summary>
+public sealed record RollingMonth
+{
+    [JsonPropertyName("month")]
+    public required string Month { get; init; }
+
+    /// <summary>The billed peak (at least 2.5 kW) the average uses.</summary>
+    [JsonPropertyName("billed_peak_w")]
+    public required double BilledPeakW { get; init; }
+
+    /// <summary><c>computed</c> from the samples, or <c>meter</c> from the meter's own history for a month without samples.</summary>
+    [JsonPropertyName("source")]
+    public required string Source { get; init; }
 }
 
 /// <summary>One covered quarter-hour.</summary>
@@ -163,4 +189,15 @@ public sealed record CapacityYearMonth
 
     [JsonPropertyName("gap_quarters")]
     public int GapQuarters { get; init; }
+
+    /// <summary>The month's peak from the meter's own history (0-0:98.1.0).</summary>
+    [JsonPropertyName("meter_peak_w")]
+    public int? MeterPeakW { get; init; }
+
+    [JsonPropertyName("meter_peak_ts")]
+    public DateTimeOffset? MeterPeakTs { get; init; }
+
+    /// <summary>Which peak of this month the rolling averages use: <c>computed</c>, <c>meter</c>, or null without either.</summary>
+    [JsonPropertyName("source")]
+    public string? Source { get; init; }
 }

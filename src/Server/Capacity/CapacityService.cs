@@ -1,14 +1,18 @@
 using System.Text.Json;
 using P1Telemetry.Contracts.Domain;
+using P1Telemetry.Server.MeterPeaks;
 using P1Telemetry.Server.ReadCache;
 using P1Telemetry.Server.Storage;
 
 namespace P1Telemetry.Server.Capacity;
 
 /// <summary>Computes the capacity-tariff views of a month and a year; settled ones come from the cache.</summary>
-public sealed class CapacityService(ISampleStore store, MonthDigests digests, ReadPathSettings settings, HistoryCache history)
+public sealed class CapacityService(ISampleStore store, MonthDigests digests, ReadPathSettings settings, HistoryCache history,
+    IMeterPeakStore meterPeaks)
 {
     private static readonly TimeSpan OneReading = TimeSpan.FromMicroseconds(1);
+    private const string ComputedSource = "computed";
+    private const string MeterSource = "meter";
 
     /// <summary>The month view as UTF-8 JSON.</summary>
     public Task<byte[]> GetMonthJsonAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken) =>
@@ -22,7 +26,9 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
         var quarters = analysis.Quarters;
         var digest = analysis.ToDigest();
         var previous = await digests.GetRangeAsync(deviceId, month.AddMonths(-11), 11, cancellationToken);
-        var (rolling, months) = Rolling(month, [.. previous, digest]);
+        var meterMonths = await meterPeaks.GetAsync(deviceId, month.AddMonths(-11), month, cancellationToken);
+        var (rolling, months, window) = Rolling(month, [.. previous, digest], meterMonths);
+        meterMonths.TryGetValue(month, out var meterPeak);
         var device = settings.For(deviceId);
         var tariff = device.TariffFor(month);
         var cost = rolling is { } average ? tariff?.CostForMonth(average) : null;
@@ -51,6 +57,9 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
             CostEurInclVat = cost?.InclVat,
             MonthlyPowerPeakW = meter?.MonthlyPowerPeakW,
             MonthlyPowerPeakTs = meter?.MonthlyPowerPeakTs,
+            MeterPeakW = meterPeak?.PeakW,
+            MeterPeakTs = meterPeak?.PeakTs,
+            Rolling12mWindow = rolling is null ? [] : window,
         };
         return CapacityMonthJson.Write(response, quarters.PeaksJson);
     }
@@ -66,13 +75,15 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
         var first = new LocalMonth(year, 1);
         var device = settings.For(deviceId);
         var all = await digests.GetRangeAsync(deviceId, first.AddMonths(-11), 23, cancellationToken);
+        var meterMonths = await meterPeaks.GetAsync(deviceId, first.AddMonths(-11), first.AddMonths(11), cancellationToken);
         var months = new List<CapacityYearMonth>(12);
         decimal? totalExcl = null, totalIncl = null;
         for (var i = 0; i < 12; i++)
         {
             var month = first.AddMonths(i);
             var digest = all[i + 11];
-            var (rolling, _) = Rolling(month, all.Skip(i).Take(12));
+            var (rolling, _, window) = Rolling(month, all.Skip(i).Take(12), meterMonths);
+            meterMonths.TryGetValue(month, out var meterPeak);
             // Each month is costed at the tariff valid in that month.
             var cost = rolling is { } average ? device.TariffFor(month)?.CostForMonth(average) : null;
             if (cost is { } c)
@@ -91,6 +102,9 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
                 CostEurExclVat = cost?.ExclVat,
                 CostEurInclVat = cost?.InclVat,
                 GapQuarters = digest.GapQuarters,
+                MeterPeakW = meterPeak?.PeakW,
+                MeterPeakTs = meterPeak?.PeakTs,
+                Source = digest.BilledPeakW is not null ? ComputedSource : meterPeak is not null ? MeterSource : null,
             });
         }
 
@@ -109,19 +123,36 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
         };
     }
 
-    /// <summary>The rolling average of the last of <paramref name="window"/> (12 consecutive months, oldest first).</summary>
-    private static (double? AverageW, int Months) Rolling(LocalMonth month, IEnumerable<MonthDigest> window)
+    /// <summary>
+    /// The rolling average of the last of <paramref name="window"/> (12 consecutive months, oldest first). A month
+    /// without samples counts with the meter's own peak for it, when the meter reported one.
+    /// </summary>
+    private static (double? AverageW, int Months, List<RollingMonth> Window) Rolling(
+        LocalMonth month, IEnumerable<MonthDigest> window, IReadOnlyDictionary<LocalMonth, StoredMeterPeak> meterMonths)
     {
         var billed = new Dictionary<LocalMonth, double>();
+        var used = new List<RollingMonth>(12);
         foreach (var digest in window)
         {
-            if (digest.BilledPeakW is { } peak && LocalMonth.TryParse(digest.Month, out var m))
+            if (!LocalMonth.TryParse(digest.Month, out var m))
+            {
+                continue;
+            }
+
+            if (digest.BilledPeakW is { } peak)
             {
                 billed[m] = peak;
+                used.Add(new RollingMonth { Month = digest.Month, BilledPeakW = Math.Round(peak, 1), Source = ComputedSource });
+            }
+            else if (meterMonths.TryGetValue(m, out var meterPeak))
+            {
+                var meterBilled = CapacityTariff.BilledPeakW(meterPeak.PeakW);
+                billed[m] = meterBilled;
+                used.Add(new RollingMonth { Month = digest.Month, BilledPeakW = Math.Round(meterBilled, 1), Source = MeterSource });
             }
         }
 
-        return (CapacityTariff.RollingAverageW(month, billed), billed.Count);
+        return (CapacityTariff.RollingAverageW(month, billed), billed.Count, used);
     }
 
     private async Task<Contracts.Wire.Sample?> MeterPeakAsync(string deviceId, MonthDigest digest, CancellationToken cancellationToken)

@@ -66,6 +66,19 @@ public sealed class HistoryCache(ICache cache, TimeProvider timeProvider, ReadPa
         }
     }
 
+    /// <summary>Makes every cached entry of the device stale, e.g. after data other than samples changed.</summary>
+    public async Task InvalidateAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cache.SetAsync(StampKeyFor(deviceId), NewStamp(), StampLifetime, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            ReadLog.HistoryStampFailed(logger, ex, cache.Kind, deviceId);
+        }
+    }
+
     /// <summary>
     /// The cached bytes for <paramref name="key"/> when the period ending at <paramref name="periodEnd"/> is
     /// settled and was computed before; otherwise computes them (and caches them when settled).

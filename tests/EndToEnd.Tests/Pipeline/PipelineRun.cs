@@ -18,6 +18,9 @@ internal sealed record PipelineSettings
     public double PollIntervalSeconds { get; init; } = 0.1;
 
     public int BatchSize { get; init; } = 200;
+
+    /// <summary>Changes the simulator's options before it starts (telegram outputs, faults, another start).</summary>
+    public Func<SimulatorOptions, SimulatorOptions>? ConfigureSimulator { get; init; }
 }
 
 /// <summary>
@@ -89,13 +92,14 @@ internal sealed class PipelineRun : IAsyncDisposable
         var certificates = infrastructure.Certificates;
 
         // The meter starts in the past so that, sped up, it never runs ahead of the server's clock.
-        var simulator = await SimulatorHost.StartAsync(new SimulatorOptions
+        var simulatorOptions = new SimulatorOptions
         {
             StateDirectory = Path.Combine(scratch, "sim"),
             Speed = settings.Speed,
             Start = DateTimeOffset.UtcNow.AddHours(-1),
             Seed = 7,
-        });
+        };
+        var simulator = await SimulatorHost.StartAsync(settings.ConfigureSimulator?.Invoke(simulatorOptions) ?? simulatorOptions);
         var meterToken = simulator.CreatePairedToken("local/p1-edge");
 
         var serverPort = FreePort.Next();

@@ -36,6 +36,11 @@ public sealed class CapacityMonthJsonTests
         CostEurInclVat = withValues ? 21.10m : null,
         MonthlyPowerPeakW = withValues ? 5000 : null,
         MonthlyPowerPeakTs = withValues ? new DateTimeOffset(2026, 3, 1, 1, 30, 0, TimeSpan.FromHours(1)) : null,
+        MeterPeakW = withValues ? 7123 : null,
+        MeterPeakTs = withValues ? Utc("2026-03-01T00:30:00Z") : null,
+        Rolling12mWindow = withValues
+            ? [new RollingMonth { Month = "2026-02", BilledPeakW = 2500, Source = "meter" }, new RollingMonth { Month = "2026-03", BilledPeakW = 7200.5, Source = "computed" }]
+            : [],
     };
 
     [Theory]
