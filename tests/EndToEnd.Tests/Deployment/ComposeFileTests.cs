@@ -27,7 +27,6 @@ public sealed class ComposeFileTests
     [InlineData("docker-compose.vps.yml", "P1_DOMAIN")]
     [InlineData("docker-compose.edge.yml", "VPS_INGEST_URL")]
     [InlineData("docker-compose.edge.yml", "VPS_TOKEN")]
-    [InlineData("docker-compose.edge.yml", "HW_P1_HOST")]
     public async Task Missing_required_variable_is_refused_by_name(string file, string variable)
     {
         var envFile = Path.Combine(ScratchDirectory(), "partial.env");
@@ -39,6 +38,33 @@ public sealed class ComposeFileTests
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(variable, result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_edge_on_a_serial_p1_cable_gets_the_device_and_every_p1_port_setting()
+    {
+        var envFile = Path.Combine(ScratchDirectory(), "serial.env");
+        var lines = (await File.ReadAllLinesAsync(RepositoryRoot.Combine(".env.example")))
+            .Select(line => line.StartsWith("HW_P1_HOST=", StringComparison.Ordinal) ? "HW_P1_HOST="
+                : line.StartsWith("P1_SERIAL_DEVICE=", StringComparison.Ordinal) ? "P1_SERIAL_DEVICE=/dev/ttyUSB0" : line);
+        await File.WriteAllLinesAsync(envFile, lines);
+        string[] files = ["docker-compose.edge.yml", "docker-compose.edge.serial.yml"];
+
+        var result = await ComposeConfigAsync(files, envFile, quiet: false);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var edge = ResolvedServices(result.StandardOutput)["edge"];
+        Assert.Contains("/dev/ttyUSB0:/dev/ttyUSB0", edge, StringComparison.Ordinal);
+        foreach (var setting in new[] { "P1_SERIAL_DEVICE: /dev/ttyUSB0", "P1_SERIAL_BAUD: '115200'", "P1_SERIAL_FORMAT: 8N1", "P1_TCP:" })
+        {
+            Assert.Contains(setting, edge, StringComparison.Ordinal);
+        }
+
+        var withoutDevice = Path.Combine(ScratchDirectory(), "no-device.env");
+        await File.WriteAllLinesAsync(withoutDevice, (await File.ReadAllLinesAsync(envFile)).Where(l => !l.StartsWith("P1_SERIAL_DEVICE=", StringComparison.Ordinal)));
+        var refused = await ComposeConfigAsync(files, withoutDevice, quiet: true);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("P1_SERIAL_DEVICE", refused.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,9 +135,18 @@ public sealed class ComposeFileTests
         Assert.DoesNotContain("\n    ports:", edge, StringComparison.Ordinal);
     }
 
-    internal static Task<CommandResult> ComposeConfigAsync(string file, string envFile, bool quiet)
+    internal static Task<CommandResult> ComposeConfigAsync(string file, string envFile, bool quiet) =>
+        ComposeConfigAsync([file], envFile, quiet);
+
+    internal static Task<CommandResult> ComposeConfigAsync(string[] files, string envFile, bool quiet)
     {
-        List<string> arguments = ["--env-file", envFile, "-f", RepositoryRoot.Combine("deploy", file), "config"];
+        List<string> arguments = ["--env-file", envFile];
+        foreach (var file in files)
+        {
+            arguments.AddRange(["-f", RepositoryRoot.Combine("deploy", file)]);
+        }
+
+        arguments.Add("config");
         if (quiet)
         {
             arguments.Add("-q");
