@@ -85,6 +85,9 @@ public sealed class CaddyInstance : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The running Caddy's process id.</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("Caddy is not running.");
+
     public static async Task<CaddyInstance> StartAsync(CaddyOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -14,11 +14,13 @@ public sealed class PostgresInstance : IAsyncDisposable
     private readonly string _root;
     private readonly string _dataDirectory;
     private readonly string _socketDirectory;
+    private readonly bool _durable;
     private int _databaseCounter;
 
-    private PostgresInstance(string root)
+    private PostgresInstance(string root, bool durable)
     {
         _root = root;
+        _durable = durable;
         _dataDirectory = Path.Combine(root, "data");
         _socketDirectory = Path.Combine(root, "socket");
     }
@@ -40,9 +42,18 @@ public sealed class PostgresInstance : IAsyncDisposable
         Timeout = 5,
     }.ConnectionString;
 
-    public static async Task<PostgresInstance> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>The postmaster's process id (its backends are its children).</summary>
+    public int ServerProcessId => int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+
+    public static Task<PostgresInstance> StartAsync(CancellationToken cancellationToken = default) => StartAsync(durable: false, cancellationToken);
+
+    /// <summary>
+    /// Starts a cluster; <paramref name="durable"/> keeps PostgreSQL's production settings (fsync, synchronous
+    /// commit, full page writes) for benchmarks whose figures must hold on a real server. Tests run without them.
+    /// </summary>
+    public static async Task<PostgresInstance> StartAsync(bool durable, CancellationToken cancellationToken = default)
     {
-        var instance = new PostgresInstance(TestRunDirectory.CreateSubdirectory("pg"));
+        var instance = new PostgresInstance(TestRunDirectory.CreateSubdirectory("pg"), durable);
         try
         {
             await instance.InitializeAsync(cancellationToken);
@@ -82,8 +93,8 @@ public sealed class PostgresInstance : IAsyncDisposable
                 Port = FreePort.Next();
             }
 
-            var options = $"-p {Port} -k {_socketDirectory} -c listen_addresses=127.0.0.1 -c fsync=off " +
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=128MB";
+            var options = $"-p {Port} -k {_socketDirectory} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB" +
+                (_durable ? string.Empty : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
             try
             {
                 await RunAsPostgresAsync("pg_ctl", ["-D", _dataDirectory, "-o", options, "-l", Path.Combine(_root, "postgres.log"), "-w", "-t", "60", "start"], cancellationToken);

@@ -59,6 +59,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ProcessId => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>User + kernel CPU time the server has used so far (read afresh from the OS; only while it runs).</summary>

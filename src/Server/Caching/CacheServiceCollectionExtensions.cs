@@ -5,23 +5,28 @@ namespace P1Telemetry.Server.Caching;
 
 public static class CacheServiceCollectionExtensions
 {
+    private static bool UsesRedis(IServiceProvider services) =>
+        !string.IsNullOrWhiteSpace(services.GetRequiredService<IOptions<CacheOptions>>().Value.RedisUrl);
+
     /// <summary>Redis when <c>REDIS_URL</c> is set, else the in-process cache.</summary>
     public static IServiceCollection AddCache(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<CacheOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<CacheOptions>, CacheOptionsValidator>();
-        services.AddSingleton<ICache>(sp =>
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<CacheOptions>>().Value;
-            if (string.IsNullOrWhiteSpace(options.RedisUrl))
-            {
-                return new InProcessCache(sp.GetRequiredService<TimeProvider>());
-            }
-
-            return RedisUrl.TryParse(options.RedisUrl, out var redis, out var error)
-                ? new RedisCache(ConnectionMultiplexer.Connect(redis))
+            return RedisUrl.TryParse(options.RedisUrl ?? string.Empty, out var redis, out var error)
+                ? ConnectionMultiplexer.Connect(redis)
                 : throw new OptionsValidationException("REDIS_URL", typeof(CacheOptions), [error]);
         });
+        services.AddSingleton<ICache>(sp => UsesRedis(sp)
+            ? new RedisCache(sp.GetRequiredService<IConnectionMultiplexer>())
+            : new InProcessCache(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<DeviceChangeFeed>(sp => UsesRedis(sp)
+            ? new RedisDeviceChangeFeed(sp.GetRequiredService<IConnectionMultiplexer>())
+            : new InProcessDeviceChangeFeed());
+        services.AddHostedService<ReplicaGuard>();
         return services;
     }
 }

@@ -6,7 +6,7 @@ namespace P1Telemetry.Server.Caching;
 /// Redis behind <see cref="ICache"/>. The multiplexer reconnects by itself; while Redis is unreachable every
 /// call fails fast (bounded by <see cref="OperationTimeout"/>) so that callers can use the database instead.
 /// </summary>
-public sealed class RedisCache(ConnectionMultiplexer connection) : ICache, IDisposable
+public sealed class RedisCache(IConnectionMultiplexer connection) : ICache
 {
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(1);
 
@@ -26,6 +26,4 @@ public sealed class RedisCache(ConnectionMultiplexer connection) : ICache, IDisp
 
     public Task CheckHealthAsync(CancellationToken cancellationToken) =>
         connection.GetDatabase().PingAsync().WaitAsync(OperationTimeout, cancellationToken);
-
-    public void Dispose() => connection.Dispose();
 }

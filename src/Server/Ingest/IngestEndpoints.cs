@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Auth;
+using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Diagnostics;
 using P1Telemetry.Server.ReadCache;
 using P1Telemetry.Server.Realtime;
@@ -37,7 +38,7 @@ public static class IngestEndpoints
         ISampleStore store,
         LatestSampleCache latest,
         HistoryCache history,
-        LiveQuarterService liveQuarter,
+        DeviceChangeFeed changes,
         IOptions<IngestOptions> options,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
@@ -82,7 +83,7 @@ public static class IngestEndpoints
         var result = await store.AppendAsync(caller, batch.Samples, cancellationToken);
         if (result.Inserted > 0)
         {
-            liveQuarter.OnIngested(caller);
+            changes.Publish(caller);
             await latest.RefreshAsync(caller, cancellationToken);
             await history.OnIngestedAsync(caller, batch.Samples, cancellationToken);
         }

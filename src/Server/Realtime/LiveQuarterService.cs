@@ -12,25 +12,43 @@ namespace P1Telemetry.Server.Realtime;
 /// <remarks>
 /// The month's analysis (its peak so far and the slots around the quarter in progress) costs milliseconds, while
 /// realtime is read far more often than a device uploads. So the analysis is kept per device and quarter until
-/// this replica ingests for the device again or <c>CACHE_TTL_S</c> passes (the bound for changes that another
-/// replica ingested), and each answer only recomputes the live figures from the latest sample.
+/// any replica ingests for the device again (the <see cref="DeviceChangeFeed"/> tells every replica) or
+/// <c>CACHE_TTL_S</c> passes, and each answer only recomputes the live figures from the latest sample.
 /// </remarks>
-public sealed class LiveQuarterService(
-    ISampleStore store,
-    MonthDigests digests,
-    ReadPathSettings settings,
-    IOptions<CacheOptions> cacheOptions,
-    TimeProvider timeProvider)
+public sealed class LiveQuarterService
 {
     /// <summary>A device silent for longer than this has no live quarter.</summary>
     public static readonly TimeSpan MaxSilence = QuarterHour.Length;
 
     private readonly ConcurrentDictionary<string, QuarterContext> _contexts = new(StringComparer.Ordinal);
+    private readonly ISampleStore _store;
+    private readonly MonthDigests _digests;
+    private readonly ReadPathSettings _settings;
+    private readonly IOptions<CacheOptions> _cacheOptions;
+    private readonly TimeProvider _timeProvider;
+
+    public LiveQuarterService(
+        ISampleStore store,
+        MonthDigests digests,
+        ReadPathSettings settings,
+        IOptions<CacheOptions> cacheOptions,
+        TimeProvider timeProvider,
+        DeviceChangeFeed changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        _store = store;
+        _digests = digests;
+        _settings = settings;
+        _cacheOptions = cacheOptions;
+        _timeProvider = timeProvider;
+        changes.Changed += deviceId => _contexts.TryRemove(deviceId, out _);
+        changes.Reset += _contexts.Clear;
+    }
 
     public async Task<LiveQuarterResponse?> GetAsync(Sample latest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(latest);
-        var now = timeProvider.GetUtcNow();
+        var now = _timeProvider.GetUtcNow();
         if (latest.Ts > now)
         {
             now = latest.Ts;
@@ -51,23 +69,20 @@ public sealed class LiveQuarterService(
         return LiveQuarterResponse.From(live);
     }
 
-    /// <summary>Forgets what was computed for <paramref name="deviceId"/>: its data has just changed.</summary>
-    public void OnIngested(string deviceId) => _contexts.TryRemove(deviceId, out _);
-
     private async Task<QuarterContext> ContextAsync(string deviceId, DateTimeOffset start, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (_contexts.TryGetValue(deviceId, out var known) && known.QuarterStart == start
-            && now - known.ComputedAt < cacheOptions.Value.TimeToLive)
+            && now - known.ComputedAt < _cacheOptions.Value.TimeToLive)
         {
             return known;
         }
 
-        var analysis = await digests.AnalyzeAsync(deviceId, settings.For(deviceId).Calendar.MonthOf(now), cancellationToken);
+        var analysis = await _digests.AnalyzeAsync(deviceId, _settings.For(deviceId).Calendar.MonthOf(now), cancellationToken);
         IReadOnlyList<QuarterSlot> around = analysis.RecentSlots.Where(slot => slot.Start >= start - QuarterHour.Length && slot.Start <= start).ToList();
         if (start - QuarterHour.Length < analysis.RecentFrom)
         {
             // Not among the rows the analysis read: only today's are.
-            var rows = await store.GetQuarterHoursAsync(deviceId, start - QuarterHour.Length, start + QuarterHour.Length, cancellationToken);
+            var rows = await _store.GetQuarterHoursAsync(deviceId, start - QuarterHour.Length, start + QuarterHour.Length, cancellationToken);
             around = rows.ToSlots();
         }
 

@@ -11,11 +11,17 @@ namespace P1Telemetry.Server.Storage;
 /// <c>quarter_hours</c> by an additive upsert, so the rollup is never stale and is exact under retries,
 /// duplicates, out-of-order batches and concurrent ingests of the same device.
 /// </summary>
-public sealed class PostgresSampleStore(NpgsqlDataSource dataSource) : ISampleStore
+public sealed class PostgresSampleStore(NpgsqlDataSource dataSource) : ISampleStore, IAsyncDisposable
 {
-    private const int MaxAttempts = 3;
+    // Large enough that a backlog batch (5,000 samples) groups with the small live batches around it, small
+    // enough that one group's statements stay well under a second.
+    private const int MaxGroupSamples = 20_000;
+
+    private readonly PostgresGroupCommit _groupCommit = new(dataSource, writers: 2, MaxGroupSamples);
 
     public string Backend => "postgresql";
+
+    public ValueTask DisposeAsync() => _groupCommit.DisposeAsync();
 
     public async Task<AppendResult> AppendAsync(string deviceId, IReadOnlyList<Sample> samples, CancellationToken cancellationToken)
     {
@@ -25,157 +31,43 @@ public sealed class PostgresSampleStore(NpgsqlDataSource dataSource) : ISampleSt
             return new AppendResult(0, 0);
         }
 
-        // Sorted input makes concurrent appends of overlapping ranges take their row locks in the same order.
-        var ordered = SampleBatch.Prepare(deviceId, samples);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var inserted = await InsertAsync(deviceId, ordered, cancellationToken);
-                return new AppendResult(inserted, samples.Count - inserted);
-            }
-            catch (PostgresException ex) when (attempt < MaxAttempts && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
-            {
-                // The transaction rolled back as a whole; running it again is safe.
-            }
-        }
+        return await _groupCommit.AppendAsync(deviceId, SampleBatch.Prepare(deviceId, samples), samples.Count, cancellationToken);
     }
 
-    private async Task<int> InsertAsync(string deviceId, Sample[] samples, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds counts and sums and widens min/max/first/last, so concurrent appends to the same slot compose
+    /// exactly: the conflicting row is locked and the update applies to its latest committed version.
+    /// </summary>
+    internal const string UpsertQuarterHoursSql = """
+        INSERT INTO quarter_hours AS q (device_id, start, sample_count, import_power_sum_w, import_power_max_w,
+                                        power_sum_w, power_min_w, power_max_w, first_ts, first_import_kwh,
+                                        first_export_kwh, last_ts, last_import_kwh, last_export_kwh)
+        SELECT *
+        FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::bigint[], $5::integer[], $6::bigint[], $7::integer[],
+                    $8::integer[], $9::timestamptz[], $10::double precision[], $11::double precision[],
+                    $12::timestamptz[], $13::double precision[], $14::double precision[])
+        ON CONFLICT (device_id, start) DO UPDATE SET
+            sample_count = q.sample_count + excluded.sample_count,
+            import_power_sum_w = q.import_power_sum_w + excluded.import_power_sum_w,
+            import_power_max_w = greatest(q.import_power_max_w, excluded.import_power_max_w),
+            power_sum_w = q.power_sum_w + excluded.power_sum_w,
+            power_min_w = least(q.power_min_w, excluded.power_min_w),
+            power_max_w = greatest(q.power_max_w, excluded.power_max_w),
+            first_ts = least(q.first_ts, excluded.first_ts),
+            first_import_kwh = CASE WHEN excluded.first_ts < q.first_ts
+                                    THEN excluded.first_import_kwh ELSE q.first_import_kwh END,
+            first_export_kwh = CASE WHEN excluded.first_ts < q.first_ts
+                                    THEN excluded.first_export_kwh ELSE q.first_export_kwh END,
+            last_ts = greatest(q.last_ts, excluded.last_ts),
+            last_import_kwh = CASE WHEN excluded.last_ts > q.last_ts
+                                   THEN excluded.last_import_kwh ELSE q.last_import_kwh END,
+            last_export_kwh = CASE WHEN excluded.last_ts > q.last_ts
+                                   THEN excluded.last_export_kwh ELSE q.last_export_kwh END
+        """;
+
+    internal static void AddQuarterHourParameters(NpgsqlCommand command, List<QuarterHourRow> rows)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var inserted = await InsertSamplesAsync(connection, transaction, deviceId, samples, cancellationToken);
-
-        // RETURNING names exactly the rows that were new; only those feed the rollup.
-        var rollup = new QuarterHourAccumulator(deviceId);
-        foreach (var sample in samples)
-        {
-            if (inserted.Contains(sample.Ts.UtcTicks))
-            {
-                rollup.Add(sample);
-            }
-        }
-
-        await UpsertQuarterHoursAsync(connection, transaction, deviceId, rollup.Rows.ToList(), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return inserted.Count;
-    }
-
-    private static async Task<HashSet<long>> InsertSamplesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string deviceId, Sample[] samples, CancellationToken cancellationToken)
-    {
-        const string sql = """
-            INSERT INTO samples (device_id, ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh,
-                                 average_power_15m_w, monthly_power_peak_w, monthly_power_peak_ts,
-                                 power_l1_w, power_l2_w, power_l3_w, gas_m3, gas_ts)
-            SELECT $1, *
-            FROM unnest($2::timestamptz[], $3::integer[], $4::integer[], $5::double precision[],
-                        $6::double precision[], $7::integer[], $8::integer[], $9::timestamptz[],
-                        $10::integer[], $11::integer[], $12::integer[], $13::double precision[],
-                        $14::timestamptz[])
-            ON CONFLICT (device_id, ts) DO NOTHING
-            RETURNING ts
-            """;
-
-        var n = samples.Length;
-        var ts = new DateTimeOffset[n];
-        var power = new int[n];
-        var importPower = new int[n];
-        var energyImport = new double[n];
-        var energyExport = new double[n];
-        var average15m = new int?[n];
-        var monthlyPeak = new int?[n];
-        var monthlyPeakTs = new DateTimeOffset?[n];
-        var l1 = new int?[n];
-        var l2 = new int?[n];
-        var l3 = new int?[n];
-        var gas = new double?[n];
-        var gasTs = new DateTimeOffset?[n];
-        for (var i = 0; i < n; i++)
-        {
-            var s = samples[i];
-            ts[i] = s.Ts;
-            power[i] = s.PowerW;
-            importPower[i] = s.ImportPowerW;
-            energyImport[i] = s.EnergyImportKwh;
-            energyExport[i] = s.EnergyExportKwh;
-            average15m[i] = s.AveragePower15mW;
-            monthlyPeak[i] = s.MonthlyPowerPeakW;
-            monthlyPeakTs[i] = s.MonthlyPowerPeakTs;
-            l1[i] = s.PowerL1W;
-            l2[i] = s.PowerL2W;
-            l3[i] = s.PowerL3W;
-            gas[i] = s.GasM3;
-            gasTs[i] = s.GasTs;
-        }
-
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = ts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = power, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = importPower, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = energyImport, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double });
-        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = energyExport, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double });
-        command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = average15m, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = monthlyPeak, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?[]> { TypedValue = monthlyPeakTs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = l1, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = l2, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter<int?[]> { TypedValue = l3, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter<double?[]> { TypedValue = gas, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?[]> { TypedValue = gasTs, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
-
-        var inserted = new HashSet<long>(n);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            inserted.Add(reader.GetFieldValue<DateTimeOffset>(0).UtcTicks);
-        }
-
-        return inserted;
-    }
-
-    private static async Task UpsertQuarterHoursAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string deviceId, List<QuarterHourRow> rows, CancellationToken cancellationToken)
-    {
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        // Adds counts and sums and widens min/max/first/last, so concurrent appends to the same slot compose
-        // exactly: the conflicting row is locked and the update applies to its latest committed version.
-        const string sql = """
-            INSERT INTO quarter_hours AS q (device_id, start, sample_count, import_power_sum_w, import_power_max_w,
-                                            power_sum_w, power_min_w, power_max_w, first_ts, first_import_kwh,
-                                            first_export_kwh, last_ts, last_import_kwh, last_export_kwh)
-            SELECT $1, *
-            FROM unnest($2::timestamptz[], $3::bigint[], $4::bigint[], $5::integer[], $6::bigint[], $7::integer[],
-                        $8::integer[], $9::timestamptz[], $10::double precision[], $11::double precision[],
-                        $12::timestamptz[], $13::double precision[], $14::double precision[])
-            ON CONFLICT (device_id, start) DO UPDATE SET
-                sample_count = q.sample_count + excluded.sample_count,
-                import_power_sum_w = q.import_power_sum_w + excluded.import_power_sum_w,
-                import_power_max_w = greatest(q.import_power_max_w, excluded.import_power_max_w),
-                power_sum_w = q.power_sum_w + excluded.power_sum_w,
-                power_min_w = least(q.power_min_w, excluded.power_min_w),
-                power_max_w = greatest(q.power_max_w, excluded.power_max_w),
-                first_ts = least(q.first_ts, excluded.first_ts),
-                first_import_kwh = CASE WHEN excluded.first_ts < q.first_ts
-                                        THEN excluded.first_import_kwh ELSE q.first_import_kwh END,
-                first_export_kwh = CASE WHEN excluded.first_ts < q.first_ts
-                                        THEN excluded.first_export_kwh ELSE q.first_export_kwh END,
-                last_ts = greatest(q.last_ts, excluded.last_ts),
-                last_import_kwh = CASE WHEN excluded.last_ts > q.last_ts
-                                       THEN excluded.last_import_kwh ELSE q.last_import_kwh END,
-                last_export_kwh = CASE WHEN excluded.last_ts > q.last_ts
-                                       THEN excluded.last_export_kwh ELSE q.last_export_kwh END
-            """;
-
-        // Rows come ordered by start, so concurrent appends lock shared slots in the same order.
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = deviceId, NpgsqlDbType = NpgsqlDbType.Text });
+        AddArray(command, rows, r => r.DeviceId, NpgsqlDbType.Text);
         AddArray(command, rows, r => r.Start, NpgsqlDbType.TimestampTz);
         AddArray(command, rows, r => r.SampleCount, NpgsqlDbType.Bigint);
         AddArray(command, rows, r => r.ImportPowerSumW, NpgsqlDbType.Bigint);
@@ -189,7 +81,6 @@ public sealed class PostgresSampleStore(NpgsqlDataSource dataSource) : ISampleSt
         AddArray(command, rows, r => r.LastTs, NpgsqlDbType.TimestampTz);
         AddArray(command, rows, r => r.LastImportKwh, NpgsqlDbType.Double);
         AddArray(command, rows, r => r.LastExportKwh, NpgsqlDbType.Double);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void AddArray<T>(NpgsqlCommand command, List<QuarterHourRow> rows, Func<QuarterHourRow, T> field, NpgsqlDbType type) =>

@@ -85,17 +85,19 @@ public sealed class InProcessCacheTests : CacheContractTests
 public sealed class RedisCacheTests : CacheContractTests
 {
     private RedisInstance? _redis;
+    private ConnectionMultiplexer? _connection;
 
     public override async Task InitializeAsync()
     {
         _redis = await RedisInstance.StartAsync();
         Assert.True(RedisUrl.TryParse(_redis.Url, out var options, out var error), error);
-        Cache = new RedisCache(await ConnectionMultiplexer.ConnectAsync(options));
+        _connection = await ConnectionMultiplexer.ConnectAsync(options);
+        Cache = new RedisCache(_connection);
     }
 
     public override async Task DisposeAsync()
     {
-        ((IDisposable)Cache).Dispose();
+        await _connection!.DisposeAsync();
         await _redis!.DisposeAsync();
     }
 
