@@ -6,11 +6,12 @@ using Microsoft.Extensions.Options;
 using P1Telemetry.Server.Accounts;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
+using P1Telemetry.Server.Dashboard;
 using P1Telemetry.Server.Diagnostics;
 using P1Telemetry.Server.Health;
 using P1Telemetry.Server.Identity;
 using P1Telemetry.Server.Ingest;
-using P1Telemetry.Server.Landing;
+using P1Telemetry.Server.Live;
 using P1Telemetry.Server.OpenApi;
 using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Storage;
@@ -61,6 +62,8 @@ public static class ServerApplication
         services.AddDeviceTokenAuth(configuration);
         services.AddOptions<IngestOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LatestSampleCache>();
+        services.AddSingleton<LiveHub>();
+        services.AddSingleton<DashboardAssets>();
         services.AddReadPath(configuration);
         return builder;
     }
@@ -90,7 +93,7 @@ public static class ServerApplication
             o.RoutePrefix = "swagger";
         });
 
-        app.MapLanding();
+        app.MapDashboard();
         app.MapHealth();
         app.MapSignIn();
 
@@ -100,6 +103,7 @@ public static class ServerApplication
         devicesOnly.MapIngest();
         devicesOnly.MapMe();
         api.MapRealtime();
+        api.MapLive();
         api.MapReadPath();
         api.MapSession();
         api.MapDevices();

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using P1Telemetry.Contracts.Wire;
 using StackExchange.Redis;
 
 namespace P1Telemetry.Server.Caching;
@@ -12,13 +14,31 @@ public abstract class DeviceChangeFeed
     /// <summary>Raised with the device id on this replica, for changes made here or on any other replica.</summary>
     public event Action<string>? Changed;
 
+    /// <summary>
+    /// Raised after <see cref="Changed"/> with the device's newest committed sample when the publisher knew it,
+    /// so that live subscribers (the dashboard's event streams) need no database read.
+    /// </summary>
+    public event Action<string, Sample>? SampleCommitted;
+
     /// <summary>Raised when changes may have been missed (Redis reconnected): every device is to be treated as changed.</summary>
     public event Action? Reset;
 
     /// <summary>Called after a commit that changed the device's data.</summary>
     public abstract void Publish(string deviceId);
 
+    /// <summary>Called after a commit that changed the device's data, with its newest sample when known.</summary>
+    public virtual void Publish(string deviceId, Sample? latest)
+    {
+        Publish(deviceId);
+        if (latest is not null)
+        {
+            OnSampleCommitted(deviceId, latest);
+        }
+    }
+
     protected void OnChanged(string deviceId) => Changed?.Invoke(deviceId);
+
+    protected void OnSampleCommitted(string deviceId, Sample latest) => SampleCommitted?.Invoke(deviceId, latest);
 
     protected void OnReset() => Reset?.Invoke();
 }
@@ -42,22 +62,67 @@ public sealed class RedisDeviceChangeFeed : DeviceChangeFeed
     {
         ArgumentNullException.ThrowIfNull(connection);
         _subscriber = connection.GetSubscriber();
-        _subscriber.Subscribe(Channel, (_, message) => OnChanged(message.ToString()), CommandFlags.FireAndForget);
+        _subscriber.Subscribe(Channel, (_, message) => Receive(message), CommandFlags.FireAndForget);
         connection.ConnectionRestored += (_, _) => OnReset();
         connection.ConnectionFailed += (_, _) => OnReset();
     }
 
-    public override void Publish(string deviceId)
+    public override void Publish(string deviceId) => Publish(deviceId, null);
+
+    /// <summary>
+    /// The message is the bare device id, or <c>{"device_id":..,"sample":{..}}</c> when the newest sample
+    /// travels along; both forms are understood, so replicas of either kind can share one channel.
+    /// </summary>
+    public override void Publish(string deviceId, Sample? latest)
     {
-        // This replica forgets at once; the others as soon as Redis delivers.
+        // This replica knows at once; the others as soon as Redis delivers.
         OnChanged(deviceId);
+        if (latest is not null)
+        {
+            OnSampleCommitted(deviceId, latest);
+        }
+
         try
         {
-            _subscriber.Publish(Channel, deviceId, CommandFlags.FireAndForget);
+            RedisValue message = latest is null
+                ? deviceId
+                : JsonSerializer.SerializeToUtf8Bytes(new DeviceChange(deviceId, latest), DeviceChangeJsonContext.Default.DeviceChange);
+            _subscriber.Publish(Channel, message, CommandFlags.FireAndForget);
         }
         catch (RedisException)
         {
             // Redis is away: the others reset when it comes back.
+        }
+    }
+
+    private void Receive(RedisValue message)
+    {
+        var text = message.ToString();
+        if (!text.StartsWith('{'))
+        {
+            OnChanged(text);
+            return;
+        }
+
+        DeviceChange? change;
+        try
+        {
+            change = JsonSerializer.Deserialize(text, DeviceChangeJsonContext.Default.DeviceChange);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        if (change?.DeviceId is not { Length: > 0 } deviceId)
+        {
+            return;
+        }
+
+        OnChanged(deviceId);
+        if (change.Sample is { } sample)
+        {
+            OnSampleCommitted(deviceId, sample);
         }
     }
 }

@@ -83,8 +83,8 @@ public static class IngestEndpoints
         var result = await store.AppendAsync(caller, batch.Samples, cancellationToken);
         if (result.Inserted > 0)
         {
-            changes.Publish(caller);
-            await latest.RefreshAsync(caller, cancellationToken);
+            // The newest sample travels with the change, so live streams on every replica push it without a read.
+            changes.Publish(caller, await latest.RefreshAsync(caller, cancellationToken));
             await history.OnIngestedAsync(caller, batch.Samples, cancellationToken);
         }
 

@@ -42,14 +42,16 @@ public sealed class LatestSampleCache(ISampleStore store, ICache cache, IOptions
         return latest;
     }
 
-    /// <summary>Called after an ingest committed new samples of the device.</summary>
-    public async Task RefreshAsync(string deviceId, CancellationToken cancellationToken)
+    /// <summary>Called after an ingest committed new samples of the device; returns its newest sample.</summary>
+    public async Task<Sample?> RefreshAsync(string deviceId, CancellationToken cancellationToken)
     {
         var latest = await store.GetLatestAsync(deviceId, cancellationToken);
         if (latest is not null)
         {
             await TrySetAsync(KeyFor(deviceId), latest, cancellationToken);
         }
+
+        return latest;
     }
 
     private async Task TrySetAsync(string key, Sample sample, CancellationToken cancellationToken)
