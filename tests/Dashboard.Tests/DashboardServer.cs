@@ -264,7 +264,12 @@ public sealed class DashboardServer : IAsyncLifetime
         using var other = Client(TokenB);
         await PostAsync(other, [new Sample
         {
-            DeviceId = HomeB, Ts = now.AddMinutes(-1), PowerW = 900, ImportPowerW = 900, EnergyImportKwh = 50, EnergyExportKwh = 1,
+            DeviceId = HomeB,
+            Ts = now.AddMinutes(-1),
+            PowerW = 900,
+            ImportPowerW = 900,
+            EnergyImportKwh = 50,
+            EnergyExportKwh = 1,
         }]);
     }
 

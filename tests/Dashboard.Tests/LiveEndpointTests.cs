@@ -44,5 +44,8 @@ public sealed class LiveEndpointTests(DashboardServer dashboard)
         var pushed = await stream.NextAsync("realtime", TimeSpan.FromSeconds(10), e => e.GetProperty("ts").GetDateTimeOffset() == sample.Ts);
         Assert.Equal(2345, pushed.GetProperty("power_w").GetInt32());
         Assert.True(pushed.GetProperty("live_quarter").GetProperty("target_w").GetDouble() >= 2500);
+
+        // With nothing to push, the heartbeat comment keeps the idle stream alive through the proxy.
+        Assert.Equal(": heartbeat", await stream.NextCommentAsync(TimeSpan.FromSeconds(25)));
     }
 }

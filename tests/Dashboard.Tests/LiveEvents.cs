@@ -61,6 +61,20 @@ public sealed class LiveEvents : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads until a comment line (<c>: ...</c>) arrives; returns it.</summary>
+    public async Task<string> NextCommentAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var line = await _reader.ReadLineAsync(cancellation.Token) ?? throw new EndOfStreamException("The event stream ended.");
+            if (line.StartsWith(':'))
+            {
+                return line;
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _reader.Dispose();

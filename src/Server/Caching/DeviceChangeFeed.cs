@@ -26,15 +26,11 @@ public abstract class DeviceChangeFeed
     /// <summary>Called after a commit that changed the device's data.</summary>
     public abstract void Publish(string deviceId);
 
-    /// <summary>Called after a commit that changed the device's data, with its newest sample when known.</summary>
-    public virtual void Publish(string deviceId, Sample? latest)
-    {
-        Publish(deviceId);
-        if (latest is not null)
-        {
-            OnSampleCommitted(deviceId, latest);
-        }
-    }
+    /// <summary>
+    /// Called after <see cref="Publish"/> once the device's newest committed sample is known. It travels on its
+    /// own, so that the change itself reaches the other replicas as early as before.
+    /// </summary>
+    public virtual void PublishSample(string deviceId, Sample latest) => OnSampleCommitted(deviceId, latest);
 
     protected void OnChanged(string deviceId) => Changed?.Invoke(deviceId);
 
@@ -67,26 +63,27 @@ public sealed class RedisDeviceChangeFeed : DeviceChangeFeed
         connection.ConnectionFailed += (_, _) => OnReset();
     }
 
-    public override void Publish(string deviceId) => Publish(deviceId, null);
+    public override void Publish(string deviceId)
+    {
+        // This replica forgets at once; the others as soon as Redis delivers.
+        OnChanged(deviceId);
+        Send(deviceId);
+    }
 
     /// <summary>
-    /// The message is the bare device id, or <c>{"device_id":..,"sample":{..}}</c> when the newest sample
-    /// travels along; both forms are understood, so replicas of either kind can share one channel.
+    /// A change is the bare device id; a committed sample is <c>{"device_id":..,"sample":{..}}</c>, which a
+    /// replica that does not know it reads as the id of no device and ignores.
     /// </summary>
-    public override void Publish(string deviceId, Sample? latest)
+    public override void PublishSample(string deviceId, Sample latest)
     {
-        // This replica knows at once; the others as soon as Redis delivers.
-        OnChanged(deviceId);
-        if (latest is not null)
-        {
-            OnSampleCommitted(deviceId, latest);
-        }
+        OnSampleCommitted(deviceId, latest);
+        Send(JsonSerializer.SerializeToUtf8Bytes(new DeviceChange(deviceId, latest), DeviceChangeJsonContext.Default.DeviceChange));
+    }
 
+    private void Send(RedisValue message)
+    {
         try
         {
-            RedisValue message = latest is null
-                ? deviceId
-                : JsonSerializer.SerializeToUtf8Bytes(new DeviceChange(deviceId, latest), DeviceChangeJsonContext.Default.DeviceChange);
             _subscriber.Publish(Channel, message, CommandFlags.FireAndForget);
         }
         catch (RedisException)
@@ -119,7 +116,6 @@ public sealed class RedisDeviceChangeFeed : DeviceChangeFeed
             return;
         }
 
-        OnChanged(deviceId);
         if (change.Sample is { } sample)
         {
             OnSampleCommitted(deviceId, sample);

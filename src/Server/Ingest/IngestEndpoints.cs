@@ -83,8 +83,13 @@ public static class IngestEndpoints
         var result = await store.AppendAsync(caller, batch.Samples, cancellationToken);
         if (result.Inserted > 0)
         {
-            // The newest sample travels with the change, so live streams on every replica push it without a read.
-            changes.Publish(caller, await latest.RefreshAsync(caller, cancellationToken));
+            changes.Publish(caller);
+            // Live streams on every replica push the newest sample without a read of their own.
+            if (await latest.RefreshAsync(caller, cancellationToken) is { } newest)
+            {
+                changes.PublishSample(caller, newest);
+            }
+
             await history.OnIngestedAsync(caller, batch.Samples, cancellationToken);
         }
 
