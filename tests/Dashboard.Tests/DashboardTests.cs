@@ -19,6 +19,9 @@ public sealed partial class DashboardTests(DashboardServer dashboard, ITestOutpu
         var page = await dashboard.NewPageAsync("nl-BE");
         await page.GotoAsync("/");
         await Expect(page.Locator("#sign-in-title")).ToHaveTextAsync("Aanmelden");
+        // Before sign-in nothing of a session shows.
+        await Expect(page.Locator("#sign-out")).ToBeHiddenAsync();
+        await Expect(page.Locator("#device-picker")).ToBeHiddenAsync();
         await page.GetByLabel("Gebruikersnaam").FillAsync(DashboardServer.Username);
         await page.GetByLabel("Wachtwoord").FillAsync("not the password");
         await page.Locator("#sign-in-form button[type=submit]").ClickAsync();
