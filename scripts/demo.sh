@@ -63,11 +63,18 @@ if [ ! -f "$DEMO/secrets.env" ]; then
     echo "DEMO_DEVICE_TOKEN=$(openssl rand -hex 24)"
     # A v2 dongle token: 32 upper-case hex characters.
     echo "DEMO_METER_TOKEN=$(openssl rand -hex 16 | tr 'a-f' 'A-F')"
+    echo "DEMO_PASSWORD=$(openssl rand -base64 12 | tr -d '/+=')"
   } >"$DEMO/secrets.env"
   umask 022
 fi
 # shellcheck disable=SC1091
 . "$DEMO/secrets.env"
+if [ -z "${DEMO_PASSWORD:-}" ]; then
+  # A .demo/ from before the dashboard: add the sign-in password.
+  DEMO_PASSWORD="$(openssl rand -base64 12 | tr -d '/+=')"
+  echo "DEMO_PASSWORD=$DEMO_PASSWORD" >>"$DEMO/secrets.env"
+fi
+DEMO_USER="demo"
 
 if [ ! -f "$CERTS/server.pem" ] || [ ! -f "$CERTS/ca.pem" ]; then
   step "local CA and server certificate (first run)"
@@ -200,6 +207,17 @@ start_child server env \
   "$SERVER"
 wait_until server 60 "$PROBE" "https://127.0.0.1:$SERVER_PORT/health" 2 --ca "$CERTS/ca.pem"
 
+# The dashboard's sign-in: a user who owns the demo meter (created once; the CLI shares the database).
+if [ ! -f "$DEMO/user-created" ]; then
+  step "dashboard user '$DEMO_USER' (first run)"
+  SERVER_CLI_ENV=(DATA_DIR="$DEMO/data" DATABASE_URL= REDIS_URL= DEVICE_TOKENS="$DEMO_DEVICE_TOKEN:$DEVICE_ID")
+  printf '%s\n' "$DEMO_PASSWORD" | env "${SERVER_CLI_ENV[@]}" "$SERVER" users add "$DEMO_USER" --password-stdin >>"$LOGS/cli.log" 2>&1 \
+    || die "creating the demo user failed (log: $LOGS/cli.log)"
+  env "${SERVER_CLI_ENV[@]}" "$SERVER" users grant "$DEMO_USER" "$DEVICE_ID" --role owner >>"$LOGS/cli.log" 2>&1 \
+    || die "granting the demo meter failed (log: $LOGS/cli.log)"
+  touch "$DEMO/user-created"
+fi
+
 # ---------------------------------------------------------------------------------------------------
 EDGE_ENV=(
   HW_P1_HOST="127.0.0.1:$SIM_HTTPS_PORT"
@@ -283,6 +301,14 @@ CURL="curl --cacert $CERTS/ca.pem -H 'Authorization: Bearer $DEMO_DEVICE_TOKEN'"
 echo
 bold "P1 Telemetry demo is running."
 cat <<EOF
+
+  Dashboard:                      $BASE/
+    sign in as '$DEMO_USER' with password '$DEMO_PASSWORD'
+    One step for a browser without certificate warning (the certificate comes from the demo's own CA):
+      import $CERTS/ca.pem as a trusted authority (Chromium: Settings > Privacy and security > Security >
+      Manage certificates > Authorities > Import; Firefox: Settings > Privacy & Security > Certificates >
+      View Certificates > Authorities > Import), or on Debian/Ubuntu for Chromium in one command:
+      certutil -d sql:\$HOME/.pki/nssdb -A -t "C,," -n p1-demo-ca -i $CERTS/ca.pem
 
   API documentation (Swagger UI): $BASE/swagger
   OpenAPI document:               $BASE/openapi/v1.json

@@ -10,6 +10,8 @@ command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # Pseudo-terminal pairs for the P1 serial-port tests.
 command -v socat >/dev/null 2>&1 || need+=(socat)
+# The dashboard's browser tests drive Debian's Chromium through Playwright.
+[ -x /usr/bin/chromium ] || need+=(chromium)
 command -v pg_ctl >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need+=(postgresql-15)
 # The native edge (NativeAOT): the compiler comes with the SDK, the native toolchain and zlib from apt.
 command -v clang >/dev/null 2>&1 || need+=(clang)

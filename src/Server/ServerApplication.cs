@@ -6,12 +6,13 @@ using Microsoft.Extensions.Options;
 using P1Telemetry.Server.Accounts;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
+using P1Telemetry.Server.Dashboard;
 using P1Telemetry.Server.Diagnostics;
 using P1Telemetry.Server.Health;
 using P1Telemetry.Server.Identity;
 using P1Telemetry.Server.Ingest;
-using P1Telemetry.Server.Landing;
 using P1Telemetry.Server.MeterPeaks;
+using P1Telemetry.Server.Live;
 using P1Telemetry.Server.OpenApi;
 using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Storage;
@@ -69,6 +70,8 @@ public static class ServerApplication
         services.AddDeviceTokenAuth(configuration);
         services.AddOptions<IngestOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LatestSampleCache>();
+        services.AddSingleton<LiveHub>();
+        services.AddSingleton<DashboardAssets>();
         services.AddReadPath(configuration);
         return builder;
     }
@@ -98,7 +101,7 @@ public static class ServerApplication
             o.RoutePrefix = "swagger";
         });
 
-        app.MapLanding();
+        app.MapDashboard();
         app.MapHealth();
         app.MapSignIn();
 
@@ -109,6 +112,7 @@ public static class ServerApplication
         devicesOnly.MapMe();
         devicesOnly.MapMeterPeaks();
         api.MapRealtime();
+        api.MapLive();
         api.MapReadPath();
         api.MapSession();
         api.MapDevices();

@@ -104,6 +104,12 @@ public static class IngestEndpoints
         changes.Publish(caller);
         await history.OnIngestedAsync(caller, batch.Samples, CancellationToken.None);
         await latest.InvalidateAsync(caller, CancellationToken.None);
+        if (result.Inserted > 0)
+        {
+            // Live streams on every replica push the batch's newest sample without a read of their own; one
+            // that is older than what a stream already showed (a backlog) is ignored there.
+            changes.PublishSample(caller, batch.Samples.MaxBy(sample => sample.Ts)!);
+        }
 
         Log.Ingested(logger, caller, result.Inserted, result.Duplicates);
         return TypedResults.Ok(new IngestResponse(result.Inserted, result.Duplicates));

@@ -31,11 +31,47 @@ public sealed record LiveQuarterResponse
     [JsonPropertyName("headroom_w")]
     public required double HeadroomW { get; init; }
 
-    public static LiveQuarterResponse From(LiveQuarter live)
+    /// <summary>The device's goal peak (its settings), when it has one.</summary>
+    [JsonPropertyName("goal_peak_w")]
+    public int? GoalPeakW { get; init; }
+
+    /// <summary>The value the quarter should stay below: max(2500 W, the month's peak so far, the goal peak).</summary>
+    [JsonPropertyName("target_w")]
+    public double TargetW { get; init; }
+
+    [JsonPropertyName("seconds_left")]
+    public double SecondsLeft { get; init; }
+
+    /// <summary>
+    /// The constant import power that, held for the rest of the quarter, makes the quarter end exactly at the
+    /// target; negative once the energy so far already exceeds it.
+    /// </summary>
+    [JsonPropertyName("remaining_power_w")]
+    public double RemainingPowerW { get; init; }
+
+    /// <summary><c>fine</c>, <c>at_risk</c> (the projection exceeds 90 % of the target) or <c>new_peak_certain</c>.</summary>
+    [JsonPropertyName("state")]
+    public string State { get; init; } = QuarterStates.Fine;
+
+    public static LiveQuarterResponse From(LiveQuarter live, int? goalPeakW = null)
     {
         ArgumentNullException.ThrowIfNull(live);
+        var target = Math.Max(Math.Max(CapacityTariff.MinimumBilledPeakW, live.MonthPeakSoFarW ?? 0), goalPeakW ?? 0);
+        var secondsLeft = Math.Max((live.End - live.Start).TotalSeconds - live.ElapsedSeconds, 0);
+        // The quarter's value is the average so far plus the rest's power weighted by its share of the quarter;
+        // in the quarter's last second the share is taken as one second so the figure stays finite.
+        var quarterSeconds = QuarterHour.Length.TotalSeconds;
+        var remaining = (target - live.AveragePowerSoFarW) * quarterSeconds / Math.Max(secondsLeft, 1);
+        var state = live.AveragePowerSoFarW > target ? QuarterStates.NewPeakCertain
+            : live.ProjectedAveragePowerW > QuarterStates.AtRiskShare * target ? QuarterStates.AtRisk
+            : QuarterStates.Fine;
         return new LiveQuarterResponse
         {
+            GoalPeakW = goalPeakW,
+            TargetW = Math.Round(target, 1),
+            SecondsLeft = Math.Round(secondsLeft, 3),
+            RemainingPowerW = Math.Round(remaining, 1),
+            State = state,
             Start = live.Start,
             End = live.End,
             ElapsedS = Math.Round(live.ElapsedSeconds, 3),

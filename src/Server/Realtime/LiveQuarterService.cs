@@ -66,7 +66,7 @@ public sealed class LiveQuarterService
             context.Around,
             new LatestReading(latest.Ts, latest.EnergyImportKwh, latest.ImportPowerW),
             context.MonthPeakW);
-        return LiveQuarterResponse.From(live);
+        return LiveQuarterResponse.From(live, _settings.For(latest.DeviceId).GoalPeakW);
     }
 
     private async Task<QuarterContext> ContextAsync(string deviceId, DateTimeOffset start, DateTimeOffset now, CancellationToken cancellationToken)
