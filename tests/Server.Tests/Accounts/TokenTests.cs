@@ -104,9 +104,12 @@ public sealed class ReplicaTokenTests(PostgresClusterFixture cluster)
     public async Task A_token_created_or_revoked_by_the_command_holds_at_once_on_every_replica()
     {
         var builder = new NpgsqlConnectionStringBuilder(await cluster.Instance.CreateDatabaseAsync("replicas"));
+        // Replicas of one database share their caches through Redis (a replica without it refuses to start).
+        await using var redis = await RedisInstance.StartAsync();
         var environment = new Dictionary<string, string?>
         {
             ["DATABASE_URL"] = $"postgresql://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}?sslmode=disable",
+            ["REDIS_URL"] = redis.Url,
             ["LOG_LEVEL"] = "Warning",
         };
         await ServerProcess.MigrateAsync(environment);
