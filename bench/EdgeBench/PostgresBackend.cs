@@ -37,7 +37,7 @@ internal sealed class PostgresBackend : StorageBackend
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
             // Every backend is a child of the postmaster.
-            var postmaster = ProcStat.ParentId((int)(await command.ExecuteScalarAsync())!);
+            var postmaster = ProcessCpu.ParentId((int)(await command.ExecuteScalarAsync())!);
             return new PostgresBackend(instance, connectionString, postmaster);
         }
         catch
@@ -47,7 +47,7 @@ internal sealed class PostgresBackend : StorageBackend
         }
     }
 
-    public override double? DatabaseCpuSeconds() => ProcStat.TreeCpuSeconds(_postmasterId);
+    public override double? DatabaseCpuSeconds() => ProcessCpu.TreeCpuSeconds(_postmasterId);
 
     public override ValueTask DisposeAsync() => _instance.DisposeAsync();
 

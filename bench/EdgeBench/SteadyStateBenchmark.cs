@@ -54,8 +54,8 @@ internal static class SteadyStateBenchmark
         {
             await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
             var samplesBefore = endpoint.Samples;
-            var cpuBefore = ProcStat.CpuTicks(process.Id);
-            var systemBefore = ProcStat.CpuTicks(process.Id, systemOnly: true);
+            var cpuBefore = ProcessCpu.CpuTicks(process.Id);
+            var systemBefore = ProcessCpu.CpuTicks(process.Id, systemOnly: true);
             var wall = Stopwatch.StartNew();
             var readings = new List<MemoryRollup>();
             for (var i = 0; i < seconds; i++)
@@ -64,8 +64,8 @@ internal static class SteadyStateBenchmark
                 readings.Add(MemoryRollup.Read(process.Id));
             }
 
-            var cpuSeconds = (ProcStat.CpuTicks(process.Id) - cpuBefore) / (double)ProcStat.ClockTicksPerSecond;
-            var systemSeconds = (ProcStat.CpuTicks(process.Id, systemOnly: true) - systemBefore) / (double)ProcStat.ClockTicksPerSecond;
+            var cpuSeconds = (ProcessCpu.CpuTicks(process.Id) - cpuBefore) / (double)ProcessCpu.ClockTicksPerSecond;
+            var systemSeconds = (ProcessCpu.CpuTicks(process.Id, systemOnly: true) - systemBefore) / (double)ProcessCpu.ClockTicksPerSecond;
             var cpuPercent = 100 * cpuSeconds / wall.Elapsed.TotalSeconds;
             var uploaded = endpoint.Samples - samplesBefore;
             var last = readings[^1];
