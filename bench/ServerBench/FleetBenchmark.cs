@@ -60,11 +60,13 @@ internal static class FleetBenchmark
 
             var stored = await ScalarAsync(connectionString, "SELECT count(*) FROM samples");
             var rolledUp = await ScalarAsync(connectionString, "SELECT coalesce(sum(sample_count), 0)::bigint FROM quarter_hours");
-            var achievedHomes = report.RequestsPerSecond * 5;
+            // A home is served when its post is answered before its next one is due; answers that come later
+            // only show a server that fell behind.
+            var achievedHomes = report.OnTimeRequestsPerSecond * 5;
             var everyReadingStored = report.Failed == 0 && stored == report.SamplesSent && rolledUp == stored && report.Inserted == stored;
 
             results.Add($"fleet: homes posting 5 samples / 5 s (offered {homes:N0})",
-                string.Create(CultureInfo.InvariantCulture, $"{achievedHomes:N0} homes, {report.RequestsPerSecond:N0} req/s"),
+                string.Create(CultureInfo.InvariantCulture, $"{achievedHomes:N0} homes answered within 5 s, {report.RequestsPerSecond:N0} req/s completed"),
                 $"≥ {TargetHomes:N0} homes", achievedHomes >= TargetHomes * 0.98 && homes >= TargetHomes);
             results.Add("fleet: latency from due time, p50 / p99 / max",
                 string.Create(CultureInfo.InvariantCulture, $"{report.P50Ms:0.0} / {report.P99Ms:0.0} / {report.MaxMs:0} ms"),

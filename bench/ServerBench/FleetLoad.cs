@@ -75,6 +75,7 @@ internal static class FleetLoad
             counters.SamplesAcknowledged,
             counters.Inserted,
             counters.MeasuredSucceeded / measured.TotalSeconds,
+            counters.MeasuredOnTime / measured.TotalSeconds,
             Percentile(latencies, 0.50),
             Percentile(latencies, 0.99),
             latencies.Count == 0 ? 0 : latencies.Max(),
@@ -139,6 +140,11 @@ internal static class FleetLoad
             if (counted)
             {
                 Interlocked.Increment(ref counters.MeasuredSucceeded);
+                if (latency <= Period.TotalMilliseconds)
+                {
+                    Interlocked.Increment(ref counters.MeasuredOnTime);
+                }
+
                 lock (latencies)
                 {
                     latencies.Add(latency);
@@ -167,6 +173,7 @@ internal static class FleetLoad
         public long Sent;
         public long Succeeded;
         public long MeasuredSucceeded;
+        public long MeasuredOnTime;
         public long Failed;
         public long SamplesSent;
         public long SamplesAcknowledged;
@@ -193,6 +200,7 @@ internal sealed record FleetReport(
     long SamplesAcknowledged,
     long Inserted,
     double RequestsPerSecond,
+    double OnTimeRequestsPerSecond,
     double P50Ms,
     double P99Ms,
     double MaxMs,

@@ -13,6 +13,9 @@ public sealed class MemoryTrimmer(TimeProvider time, Action trim) : BackgroundSe
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
+    /// <summary>Start-up leaves the most behind (configuration, TLS set-up, the spool's schema work): trimmed early.</summary>
+    public static readonly TimeSpan FirstTrim = TimeSpan.FromSeconds(10);
+
     public MemoryTrimmer(TimeProvider time)
         : this(time, NativeMemory.Trim)
     {
@@ -23,6 +26,8 @@ public sealed class MemoryTrimmer(TimeProvider time, Action trim) : BackgroundSe
         using var timer = new PeriodicTimer(Interval, time);
         try
         {
+            await Task.Delay(FirstTrim, time, stoppingToken);
+            trim();
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 trim();

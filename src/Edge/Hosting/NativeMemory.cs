@@ -15,11 +15,105 @@ internal static class NativeMemory
     /// </summary>
     public static void UseSingleArena() => Call(() => MallOpt(_arenaMax, 1));
 
-    /// <summary>A compacting collection that decommits the free regions, then glibc's <c>malloc_trim</c>.</summary>
+    // madvise(2).
+    private const int _dontNeed = 4;
+
+    /// <summary>
+    /// A compacting collection that decommits the free regions, glibc's <c>malloc_trim</c>, then the clean pages
+    /// of the program and its libraries are unmapped so that only the ones still in use come back.
+    /// </summary>
     public static void Trim()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         Call(() => MallocTrim(0));
+        Call(ReleaseCleanFilePages);
+    }
+
+    /// <summary>
+    /// Start-up runs code and reads tables (configuration binding, TLS setup, SQLite's schema work) that the steady
+    /// state never touches again, and the kernel maps file pages in blocks around each fault: most of the program's
+    /// and OpenSSL's pages stay mapped for nothing. Unmapping a mapping that holds no page of its own (read-only,
+    /// nothing written, e.g. code and constant data) is always safe: a page touched again is mapped back from the
+    /// page cache. Mappings with written pages (relocated data, heaps) are left alone, since unmapping those would
+    /// throw their contents away.
+    /// </summary>
+    internal static int ReleaseCleanFilePages()
+    {
+        List<(nint Start, nuint Length)> mappings;
+        try
+        {
+            mappings = CleanFileMappings();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // No /proc (a container without it): nothing to release.
+            return 0;
+        }
+
+        var released = 0;
+        foreach (var mapping in mappings)
+        {
+            if (MAdvise(mapping.Start, mapping.Length, _dontNeed) == 0)
+            {
+                released++;
+            }
+        }
+
+        return released;
+    }
+
+    internal static List<(nint Start, nuint Length)> CleanFileMappings()
+    {
+        var mappings = new List<(nint, nuint)>();
+        (nint Start, nuint Length, bool Candidate) current = default;
+        var clean = false;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            var header = MappingHeader(line);
+            if (header is { } mapping)
+            {
+                if (current.Candidate && clean)
+                {
+                    mappings.Add((current.Start, current.Length));
+                }
+
+                current = mapping;
+                clean = true;
+            }
+            else if (line.StartsWith("Private_Dirty:", StringComparison.Ordinal) || line.StartsWith("Anonymous:", StringComparison.Ordinal)
+                || line.StartsWith("Shared_Dirty:", StringComparison.Ordinal))
+            {
+                clean &= line.AsSpan(line.IndexOf(':') + 1).Trim().StartsWith("0 kB", StringComparison.Ordinal);
+            }
+        }
+
+        if (current.Candidate && clean)
+        {
+            mappings.Add((current.Start, current.Length));
+        }
+
+        return mappings;
+    }
+
+    /// <summary>A smaps mapping line ("start-end perms offset dev inode path"), a candidate when read-only, private and file-backed.</summary>
+    private static (nint Start, nuint Length, bool Candidate)? MappingHeader(string line)
+    {
+        var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+        var dash = fields.Length < 5 ? -1 : fields[0].IndexOf('-');
+        if (dash <= 0 || fields[1].Length != 4)
+        {
+            return null;
+        }
+
+        if (!ulong.TryParse(fields[0].AsSpan(0, dash), System.Globalization.NumberStyles.HexNumber, null, out var start)
+            || !ulong.TryParse(fields[0].AsSpan(dash + 1), System.Globalization.NumberStyles.HexNumber, null, out var end))
+        {
+            return null;
+        }
+
+        var readOnlyPrivate = fields[1][0] == 'r' && fields[1][1] == '-' && fields[1][3] == 'p';
+        var fileBacked = fields.Length == 6 && fields[5].Trim().StartsWith('/');
+        return ((nint)start, (nuint)(end - start), readOnlyPrivate && fileBacked);
     }
 
     private static void Call(Func<int> function)
@@ -43,6 +137,10 @@ internal static class NativeMemory
     [DllImport("libc.so.6", EntryPoint = "mallopt")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int MallOpt(int parameter, int value);
+
+    [DllImport("libc.so.6", EntryPoint = "madvise")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int MAdvise(nint address, nuint length, int advice);
 
     [DllImport("libc.so.6", EntryPoint = "malloc_trim")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
