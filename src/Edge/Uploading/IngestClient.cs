@@ -1,10 +1,8 @@
-using System.Buffers;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Edge.Security;
@@ -96,54 +94,25 @@ public sealed class IngestClient : IDisposable
     }
 
     /// <summary>
-    /// Builds the gzip-compressed <c>{"samples":[...]}</c> body by splicing the device id in front of each spooled
-    /// payload: no parse and re-serialization per sample, so a week of backlog compresses in seconds.
+    /// The gzip-compressed <c>{"samples":[...]}</c> body: each spooled row read back as a sample carrying
+    /// <paramref name="deviceId"/>; a row that does not parse throws <see cref="JsonException"/>.
     /// </summary>
     public static byte[] BuildBody(IReadOnlyList<SpooledSample> items, string deviceId)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var prefix = Encoding.UTF8.GetBytes(SampleSpool.DeviceIdPrefix(deviceId));
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
+        var samples = new Sample[items.Count];
+        for (var i = 0; i < samples.Length; i++)
         {
-            using var output = new MemoryStream(items.Count * 60 + 64);
-            using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                gzip.Write("{\"samples\":["u8);
-                for (var i = 0; i < items.Count; i++)
-                {
-                    var payload = items[i].Payload;
-                    if (payload.Length < 2 || payload[0] != '{')
-                    {
-                        throw new JsonException($"spool row {items[i].Id} is not a JSON object");
-                    }
-
-                    if (i > 0)
-                    {
-                        gzip.WriteByte((byte)',');
-                    }
-
-                    gzip.Write(prefix);
-                    var fields = payload.AsSpan(1);
-                    var needed = Encoding.UTF8.GetMaxByteCount(fields.Length);
-                    if (needed > buffer.Length)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = ArrayPool<byte>.Shared.Rent(needed);
-                    }
-
-                    gzip.Write(buffer, 0, Encoding.UTF8.GetBytes(fields, buffer));
-                }
-
-                gzip.Write("]}"u8);
-            }
-
-            return output.ToArray();
+            samples[i] = SampleSpool.Deserialize(items[i].Payload, deviceId);
         }
-        finally
+
+        using var output = new MemoryStream(items.Count * 60 + 64);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            JsonSerializer.Serialize(gzip, new IngestRequest { Samples = samples }, WireJsonContext.Default.IngestRequest);
         }
+
+        return output.ToArray();
     }
 
     /// <summary>
