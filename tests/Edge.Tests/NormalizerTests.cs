@@ -7,8 +7,8 @@ using P1Telemetry.Edge.Normalization;
 namespace P1Telemetry.Edge.Tests;
 
 /// <summary>
-/// The normalizer against real and documented HomeWizard payloads (Fixtures/homewizard, copied from the shared
-/// fixture set; provenance of each file in Fixtures/homewizard/SOURCES.md).
+/// The normalizer against real and documented HomeWizard payloads (tests/Fixtures/homewizard;
+/// provenance of each file in its SOURCES.md).
 /// </summary>
 public sealed class NormalizerTests
 {

@@ -7,7 +7,7 @@ using P1Telemetry.Edge.Meter;
 namespace P1Telemetry.Edge.Normalization;
 
 /// <summary>
-/// Turns a raw v1 or v2 measurement into a <see cref="Sample"/> (ARCHITECTURE section 3). Pure: the result
+/// Turns a raw v1 or v2 measurement into a <see cref="Sample"/>. Pure: the result
 /// depends only on the arguments. Every field is optional on the wire; power and both energy registers are
 /// required for a sample, and their absence is an <see cref="InvalidReadingException"/>.
 /// </summary>
