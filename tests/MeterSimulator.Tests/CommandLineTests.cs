@@ -1,3 +1,4 @@
+using P1Telemetry.TestInfrastructure;
 using System.Diagnostics;
 using P1Telemetry.MeterSimulator.Cli;
 
@@ -101,9 +102,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task The_executable_prints_its_endpoints_serves_and_exits_0_on_SIGTERM()
     {
-        var stateDirectory = Path.Combine(
-            Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR") is { Length: > 0 } run ? run : Path.GetTempPath(),
-            "sim-cli-" + Guid.NewGuid().ToString("N"));
+        var stateDirectory = TestRunDirectory.NewPath("sim-cli");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

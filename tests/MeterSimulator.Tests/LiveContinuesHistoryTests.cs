@@ -14,9 +14,7 @@ public sealed class LiveContinuesHistoryTests : IDisposable
 {
     private const int Seed = 42;
 
-    private readonly string _directory = Path.Combine(
-        Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR") is { Length: > 0 } run ? run : Path.GetTempPath(),
-        "sim-continuity-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory = TestRunDirectory.NewPath("sim-continuity");
 
     public LiveContinuesHistoryTests() => Directory.CreateDirectory(_directory);
 

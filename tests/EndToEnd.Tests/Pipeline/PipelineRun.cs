@@ -215,6 +215,38 @@ internal sealed class PipelineRun : IAsyncDisposable
         Assert.Fail($"No sample at or after {ts:O} reached PostgreSQL within {timeout}.\n{Diagnostics()}");
     }
 
+    /// <summary>Waits until the simulated meter's clock is <paramref name="meterTime"/> past its latest reading now.</summary>
+    public Task WaitForMeterTimeAsync(TimeSpan meterTime, TimeSpan timeout)
+    {
+        var target = Simulator.LatestReading.TsUtc + meterTime;
+        return WaitUntilAsync(() => Task.FromResult(Simulator.LatestReading.TsUtc >= target), timeout, $"the meter's clock at {target:O}");
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> with the logs on timeout.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            AssertAlive();
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Npgsql.NpgsqlException)
+            {
+                // PostgreSQL may be restarting in this test.
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"Not reached within {timeout}: {what}.\n{Diagnostics()}");
+    }
+
     /// <summary>
     /// Waits until the edge's meter loop is reading again after a (re)start, and settled (its first read and
     /// the WebSocket subscription that follows it are a moment apart); returns the meter time from which it
