@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.Edge.Commands;
 using P1Telemetry.Edge.Configuration;
 using P1Telemetry.Edge.Health;
@@ -10,7 +11,6 @@ using P1Telemetry.Edge.Normalization;
 using P1Telemetry.Edge.Polling;
 using P1Telemetry.Edge.Spooling;
 using P1Telemetry.Edge.Tests.Infrastructure;
-using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.MeterSimulator.Cli;
 using P1Telemetry.TestInfrastructure;
 

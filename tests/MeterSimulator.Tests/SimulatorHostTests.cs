@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.MeterSimulator.Tests;
