@@ -115,7 +115,7 @@ internal sealed class PipelineRun : IAsyncDisposable
             ["DATA_DIR"] = Path.Combine(scratch, "server-data"),
             ["LOG_LEVEL"] = "Warning",
         };
-        var serverAssembly = ChildProcess.BuiltAssembly("Server", "p1-server");
+        var serverAssembly = BuiltPrograms.Assembly("Server", "p1-server");
         await using (var migrate = new ChildProcess(serverAssembly, ["migrate"], serverEnvironment, scratch, "migrate"))
         {
             var exitCode = await migrate.RunToCompletionAsync(TimeSpan.FromMinutes(1));
@@ -306,7 +306,7 @@ internal sealed class PipelineRun : IAsyncDisposable
     }
 
     private ChildProcess NewEdge(IReadOnlyDictionary<string, string> environment) =>
-        new(ChildProcess.EdgeProgram(), [], environment, Scratch, $"edge-{++_edgeStarts}");
+        new(BuiltPrograms.Edge(), [], environment, Scratch, $"edge-{++_edgeStarts}");
 
     private static async Task WaitForServerAsync(ChildProcess server, int port, TestCertificates certificates)
     {
