@@ -1,6 +1,6 @@
-using P1Telemetry.TestInfrastructure;
 using System.Diagnostics;
 using P1Telemetry.MeterSimulator.Cli;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.MeterSimulator.Tests;
 

@@ -1,7 +1,7 @@
-using P1Telemetry.TestInfrastructure;
 using System.Globalization;
 using P1Telemetry.MeterSimulator.Cli;
 using P1Telemetry.MeterSimulator.Meter;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.MeterSimulator.Tests;
 

@@ -1,9 +1,9 @@
-using P1Telemetry.TestInfrastructure;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.MeterSimulator.Tests;
 
