@@ -33,12 +33,13 @@ public sealed class UploaderTests : IAsyncLifetime
         _directory.Dispose();
     }
 
-    private BatchUploader Uploader(int batchSize, string? deviceId = null, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null, Uri? ingest = null)
+    private BatchUploader Uploader(int batchSize, string? deviceId = null, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null, Uri? ingest = null,
+        SampleSpool? spool = null)
     {
         var client = new IngestClient(ingest ?? _server.IngestUri, "secret-token", TimeSpan.FromSeconds(10), roots ?? [_ca.Certificate]);
         var health = new HealthMonitor(_time);
         var identity = new DeviceIdentity(deviceId, client, health, NullLogger<DeviceIdentity>.Instance);
-        return new BatchUploader(_spool, client, identity, health, batchSize, NullLogger<BatchUploader>.Instance);
+        return new BatchUploader(spool ?? _spool, client, identity, health, batchSize, NullLogger<BatchUploader>.Instance);
     }
 
     private async Task SpoolAsync(int count, Func<int, int>? power = null)
@@ -126,12 +127,8 @@ public sealed class UploaderTests : IAsyncLifetime
         }
 
         using var spool = SampleSpool.Open(path, _time);
-        var client = new IngestClient(_server.IngestUri, "secret-token", TimeSpan.FromSeconds(10), [_ca.Certificate]);
-        var health = new HealthMonitor(_time);
-        var uploader = new BatchUploader(spool, client, new DeviceIdentity(null, client, health, NullLogger<DeviceIdentity>.Instance),
-            health, 10, NullLogger<BatchUploader>.Instance);
 
-        Assert.Equal(new UploadStep(UploadStepKind.Uploaded, 2, 0), await uploader.UploadNextAsync(default));
+        Assert.Equal(new UploadStep(UploadStepKind.Uploaded, 2, 0), await Uploader(10, spool: spool).UploadNextAsync(default));
 
         Assert.Equal(0, await spool.CountAsync(default));
         Assert.Equal(

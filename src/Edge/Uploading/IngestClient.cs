@@ -127,7 +127,7 @@ public sealed class IngestClient : IDisposable
         content.Headers.ContentType = _jsonType;
         content.Headers.ContentEncoding.Add("gzip");
         request.Content = content;
-        return await SendAsync(request, cancellationToken, sampleCount);
+        return await SendAsync(request, (code, body) => Confirm(code, body, sampleCount), cancellationToken);
     }
 
     /// <summary>Asks the server which device the token belongs to; null with a reason when it cannot tell.</summary>
@@ -135,12 +135,17 @@ public sealed class IngestClient : IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _meUri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-        var result = await SendAsync(request, cancellationToken);
-        return (result.Status == IngestStatus.Accepted ? result.Detail : null, result);
+        string? deviceId = null;
+        var result = await SendAsync(request, (code, body) =>
+        {
+            (deviceId, var answer) = ReadMe(code, body);
+            return answer;
+        }, cancellationToken);
+        return (deviceId, result);
     }
 
-    /// <summary>Sends a request; <paramref name="sampleCount"/> is the samples posted, null for <c>GET /v1/me</c>.</summary>
-    private async Task<IngestResult> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, int? sampleCount = null)
+    /// <summary>Sends a request; <paramref name="readSuccess"/> reads a 2xx answer (status code, body).</summary>
+    private async Task<IngestResult> SendAsync(HttpRequestMessage request, Func<int, string, IngestResult> readSuccess, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
@@ -151,7 +156,7 @@ public sealed class IngestClient : IDisposable
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
             if (response.IsSuccessStatusCode)
             {
-                return sampleCount is { } sent ? Confirm(code, body, sent) : ReadMe(code, body);
+                return readSuccess(code, body);
             }
 
             var detail = $"HTTP {code} {Shorten(body)}";
@@ -183,18 +188,18 @@ public sealed class IngestClient : IDisposable
         }
     }
 
-    private static IngestResult ReadMe(int code, string body)
+    private static (string? DeviceId, IngestResult Result) ReadMe(int code, string body)
     {
         try
         {
             var me = JsonSerializer.Deserialize(body, WireJsonContext.Default.MeResponse);
             return me is { DeviceId.Length: > 0 }
-                ? new IngestResult(IngestStatus.Accepted, code, me.DeviceId)
-                : new IngestResult(IngestStatus.Failed, code, "the server's answer names no device_id");
+                ? (me.DeviceId, new IngestResult(IngestStatus.Accepted, code, ""))
+                : (null, new IngestResult(IngestStatus.Failed, code, "the server's answer names no device_id"));
         }
         catch (JsonException ex)
         {
-            return new IngestResult(IngestStatus.Failed, code, "the server's answer is not JSON: " + ex.Message);
+            return (null, new IngestResult(IngestStatus.Failed, code, "the server's answer is not JSON: " + ex.Message));
         }
     }
 
