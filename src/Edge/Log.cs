@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Error, "Spooling a reading failed: {Reason}")]
     public static partial void SpoolFailed(this ILogger logger, string reason);
 
+    [LoggerMessage(9, LogLevel.Error, "Reading the meter failed unexpectedly; the loop goes on: {Reason}")]
+    public static partial void ReaderLoopFailed(this ILogger logger, string reason);
+
     [LoggerMessage(20, LogLevel.Information, "Uploaded {Count} samples ({Inserted} new, {Duplicates} duplicates, {Quarantined} rejected); backlog remains: {MoreWaiting}")]
     public static partial void Uploaded(this ILogger logger, int count, int inserted, int duplicates, int quarantined, bool moreWaiting);
 

@@ -62,8 +62,7 @@ public sealed class DashboardServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _directory = TestRunDirectory.CreateSubdirectory("dashboard");
-        var root = System.Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR");
-        ScreenshotDirectory = Path.Combine(string.IsNullOrEmpty(root) ? Path.Combine(Path.GetTempPath(), "p1-dashboard") : root, "screenshots");
+        ScreenshotDirectory = Path.Combine(TestRunDirectory.Root, "screenshots");
         Directory.CreateDirectory(ScreenshotDirectory);
         Console.WriteLine($"Dashboard screenshots: {ScreenshotDirectory}");
 

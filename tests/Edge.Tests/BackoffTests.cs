@@ -44,7 +44,7 @@ public sealed class BackoffTests
 public sealed class UploaderLoopTests : IAsyncLifetime
 {
     private readonly TestDirectory _directory = new();
-    private readonly FakeTimeProvider _time = new(TestSamples.T0);
+    private readonly TimerWatch _time = new(TestSamples.T0);
     private readonly TestCa _ca = TestCa.Create("Loop Test CA");
     private IngestTestServer _server = null!;
     private SampleSpool _spool = null!;

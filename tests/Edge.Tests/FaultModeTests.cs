@@ -109,7 +109,7 @@ public sealed class FaultModeTests : IAsyncLifetime
         _sim.SetFaults(new SimulatorFaults { BelgianFields = false });
         await _sim.NextReadingAsync();
 
-        var sample = SampleNormalizer.Normalize((await client.ReadAsync(default))!, "m", _brussels);
+        var sample = SampleNormalizer.Normalize((await client.ReadAsync(default))!, _brussels);
 
         Assert.Null(sample.AveragePower15mW);
         Assert.Null(sample.MonthlyPowerPeakW);

@@ -1,7 +1,7 @@
+using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.Edge.Commands;
 using P1Telemetry.Edge.Health;
 using P1Telemetry.Edge.Tests.Infrastructure;
-using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 

@@ -9,7 +9,7 @@ public sealed class MemoryTrimmerTests
     [Fact]
     public async Task Trims_soon_after_start_then_once_per_interval_and_not_after_the_host_stopped()
     {
-        var time = new FakeTimeProvider();
+        var time = new TimerWatch(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var trims = 0;
         using var trimmer = new MemoryTrimmer(time, () => Interlocked.Increment(ref trims));
         await trimmer.StartAsync(CancellationToken.None);

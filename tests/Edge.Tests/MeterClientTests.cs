@@ -37,7 +37,7 @@ public sealed class MeterClientTests : IAsyncLifetime
         Assert.NotNull(reading);
         Assert.Equal(MeterApiVersion.V1, client.Version);
         Assert.Equal(_sim.Serial, client.Serial);
-        var sample = SampleNormalizer.Normalize(reading, "m", _brussels);
+        var sample = SampleNormalizer.Normalize(reading, _brussels);
         Assert.Contains(_sim.Readings, t => t.PowerW == sample.PowerW && t.EnergyImportKwh == sample.EnergyImportKwh && t.EnergyExportKwh == sample.EnergyExportKwh);
     }
 
@@ -51,7 +51,7 @@ public sealed class MeterClientTests : IAsyncLifetime
         Assert.NotNull(reading);
         Assert.Equal(MeterApiVersion.V2, client.Version);
         Assert.Equal(_sim.Serial, client.CertificateValidator.ExpectedSerial);
-        var sample = SampleNormalizer.Normalize(reading, "m", _brussels);
+        var sample = SampleNormalizer.Normalize(reading, _brussels);
         var telegram = Assert.Single(_sim.Readings, t => t.TsUtc == sample.Ts);
         Assert.Equal((telegram.PowerW, telegram.EnergyImportKwh, telegram.EnergyExportKwh), (sample.PowerW, sample.EnergyImportKwh, sample.EnergyExportKwh));
         Assert.Equal(telegram.AveragePower15mW, sample.AveragePower15mW);
@@ -81,7 +81,7 @@ public sealed class MeterClientTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => MeterWebSocket.RunAsync(client, TimeSpan.FromSeconds(10), TimeProvider.System,
             (reading, _) =>
             {
-                samples.Add(SampleNormalizer.Normalize(reading, "m", _brussels));
+                samples.Add(SampleNormalizer.Normalize(reading, _brussels));
                 if (samples.Count == 4)
                 {
                     enough.Cancel();

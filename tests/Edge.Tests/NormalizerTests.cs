@@ -7,8 +7,8 @@ using P1Telemetry.Edge.Normalization;
 namespace P1Telemetry.Edge.Tests;
 
 /// <summary>
-/// The normalizer against real and documented HomeWizard payloads (Fixtures/homewizard, copied from the shared
-/// fixture set; provenance of each file in Fixtures/homewizard/SOURCES.md).
+/// The normalizer against real and documented HomeWizard payloads (tests/Fixtures/homewizard;
+/// provenance of each file in its SOURCES.md).
 /// </summary>
 public sealed class NormalizerTests
 {
@@ -32,7 +32,7 @@ public sealed class NormalizerTests
         new(version, File.ReadAllBytes(Path.Combine(FixtureDirectory, name)), _receivedAt);
 
     private static Sample Normalize(string name) =>
-        SampleNormalizer.Normalize(Fixture(name, name.StartsWith("v1", StringComparison.Ordinal) ? MeterApiVersion.V1 : MeterApiVersion.V2), "meter-1", _brussels);
+        SampleNormalizer.Normalize(Fixture(name, name.StartsWith("v1", StringComparison.Ordinal) ? MeterApiVersion.V1 : MeterApiVersion.V2), _brussels);
 
     private static DateTimeOffset Utc(int y, int mo, int d, int h, int mi, int s) => new(y, mo, d, h, mi, s, TimeSpan.Zero);
 
@@ -44,7 +44,7 @@ public sealed class NormalizerTests
         {
             try
             {
-                var sample = SampleNormalizer.Normalize(Fixture(name, version), "meter-1", _brussels);
+                var sample = SampleNormalizer.Normalize(Fixture(name, version), _brussels);
                 Assert.Equal(Math.Max(sample.PowerW, 0), sample.ImportPowerW);
                 Assert.True(sample.EnergyImportKwh >= 0 && sample.EnergyExportKwh >= 0);
                 Assert.Equal(TimeSpan.Zero, sample.Ts.Offset);
@@ -61,7 +61,7 @@ public sealed class NormalizerTests
     {
         var sample = Normalize("v1-data-HWE-P1-synthetic-3phase-gas-belgian-peak-5external.json");
 
-        Assert.Equal("meter-1", sample.DeviceId);
+        Assert.Equal("", sample.DeviceId);
         Assert.Equal(Utc(2026, 5, 28, 16, 50, 12).AddMilliseconds(345), sample.Ts); // v1 has no meter clock: edge clock
         Assert.Equal(-543, sample.PowerW);
         Assert.Equal(0, sample.ImportPowerW);
@@ -185,7 +185,7 @@ public sealed class NormalizerTests
     {
         var raw = new RawReading(MeterApiVersion.V2, Encoding.UTF8.GetBytes(json), _receivedAt);
 
-        var error = Assert.Throws<InvalidReadingException>(() => SampleNormalizer.Normalize(raw, "meter-1", _brussels));
+        var error = Assert.Throws<InvalidReadingException>(() => SampleNormalizer.Normalize(raw, _brussels));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
@@ -195,7 +195,7 @@ public sealed class NormalizerTests
     {
         var raw = new RawReading(MeterApiVersion.V2, """{"timestamp":"2026-01-15T12:00:00","power_w":1,"energy_import_kwh":1,"energy_export_kwh":0}"""u8.ToArray(), _receivedAt);
 
-        Assert.Equal(Utc(2026, 1, 15, 11, 0, 0), SampleNormalizer.Normalize(raw, "m", _brussels).Ts);
-        Assert.Equal(Utc(2026, 1, 15, 18, 0, 0), SampleNormalizer.Normalize(raw, "m", TimeZoneInfo.FindSystemTimeZoneById("America/Chicago")).Ts);
+        Assert.Equal(Utc(2026, 1, 15, 11, 0, 0), SampleNormalizer.Normalize(raw, _brussels).Ts);
+        Assert.Equal(Utc(2026, 1, 15, 18, 0, 0), SampleNormalizer.Normalize(raw, TimeZoneInfo.FindSystemTimeZoneById("America/Chicago")).Ts);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.Edge.Commands;
 using P1Telemetry.Edge.Configuration;
 using P1Telemetry.Edge.Health;
@@ -10,7 +11,6 @@ using P1Telemetry.Edge.Normalization;
 using P1Telemetry.Edge.Polling;
 using P1Telemetry.Edge.Spooling;
 using P1Telemetry.Edge.Tests.Infrastructure;
-using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 
@@ -118,8 +118,8 @@ public sealed class SpoolSafetyTests : IDisposable
     {
         var csv = HistoryCsv.FromHeader("ts_utc,power_w,energy_import_kwh,energy_export_kwh,gas_m3");
 
-        Assert.NotNull(csv.Parse("2026-06-01T00:00:00Z,100,999999999,5,1", "m"));
-        var error = Assert.Throws<InvalidReadingException>(() => csv.Parse("2026-06-01T00:00:01Z,100,1000,5,1000000001", "m"));
+        Assert.NotNull(csv.Parse("2026-06-01T00:00:00Z,100,999999999,5,1"));
+        var error = Assert.Throws<InvalidReadingException>(() => csv.Parse("2026-06-01T00:00:01Z,100,1000,5,1000000001"));
         Assert.Contains("gas_m3", error.Message, StringComparison.Ordinal);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using P1Telemetry.Edge.Tests.Infrastructure;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 
@@ -24,7 +25,6 @@ public sealed class SystemdTests : IDisposable
         var fakeSystemd = _directory.File("systemd");
         File.CreateSymbolicLink(fakeSystemd, "/bin/sh");
 
-        var native = Environment.GetEnvironmentVariable("P1_EDGE_EXECUTABLE");
         var start = new ProcessStartInfo(fakeSystemd)
         {
             RedirectStandardOutput = true,
@@ -32,7 +32,7 @@ public sealed class SystemdTests : IDisposable
             UseShellExecute = false,
         };
         // Not an exec: the shell stays the daemon's parent, as systemd is a service's.
-        foreach (var argument in (string[])["-c", "\"$0\" \"$@\"; exit $?", .. string.IsNullOrEmpty(native) ? ["dotnet", EdgeProcess.DllPath] : new[] { Path.GetFullPath(native) }])
+        foreach (var argument in (string[])["-c", "\"$0\" \"$@\"; exit $?", .. BuiltPrograms.CommandLine(BuiltPrograms.Edge())])
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Edge.Health;
 using P1Telemetry.Edge.Spooling;
 using P1Telemetry.Edge.Tests.Infrastructure;
 using P1Telemetry.Edge.Uploading;
-using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 
@@ -31,12 +33,13 @@ public sealed class UploaderTests : IAsyncLifetime
         _directory.Dispose();
     }
 
-    private BatchUploader Uploader(int batchSize, string? deviceId = null, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null, Uri? ingest = null)
+    private BatchUploader Uploader(int batchSize, string? deviceId = null, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null, Uri? ingest = null,
+        SampleSpool? spool = null)
     {
         var client = new IngestClient(ingest ?? _server.IngestUri, "secret-token", TimeSpan.FromSeconds(10), roots ?? [_ca.Certificate]);
         var health = new HealthMonitor(_time);
         var identity = new DeviceIdentity(deviceId, client, health, NullLogger<DeviceIdentity>.Instance);
-        return new BatchUploader(_spool, client, identity, health, batchSize, NullLogger<BatchUploader>.Instance);
+        return new BatchUploader(spool ?? _spool, client, identity, health, batchSize, NullLogger<BatchUploader>.Instance);
     }
 
     private async Task SpoolAsync(int count, Func<int, int>? power = null)
@@ -103,6 +106,44 @@ public sealed class UploaderTests : IAsyncLifetime
         await Uploader(10, deviceId: "garage.meter_2").UploadNextAsync(default);
 
         Assert.All(_server.Accepted, s => Assert.Equal("garage.meter_2", s.DeviceId));
+    }
+
+    [Fact]
+    public async Task A_spool_written_by_an_earlier_version_uploads_with_the_learnt_device_id()
+    {
+        // Rows exactly as earlier versions spooled them: the sample's JSON with device_id cut off the front.
+        var path = _directory.File("old-spool.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE spool (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL);
+                INSERT INTO spool (payload) VALUES
+                  ('{"ts":"2026-06-01T00:00:00+00:00","power_w":-250,"import_power_w":0,"energy_import_kwh":1000.125,"energy_export_kwh":5.5,"power_l1_w":-250}'),
+                  ('{"ts":"2026-06-01T00:00:01+00:00","power_w":300,"import_power_w":300,"energy_import_kwh":1000.25,"energy_export_kwh":5.5,"gas_m3":12.345,"gas_ts":"2026-05-31T23:55:00+00:00"}');
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using var spool = SampleSpool.Open(path, _time);
+
+        Assert.Equal(new UploadStep(UploadStepKind.Uploaded, 2, 0), await Uploader(10, spool: spool).UploadNextAsync(default));
+
+        Assert.Equal(0, await spool.CountAsync(default));
+        Assert.Equal(
+        [
+            new Sample
+            {
+                DeviceId = "meter-1", Ts = TestSamples.T0, PowerW = -250, ImportPowerW = 0,
+                EnergyImportKwh = 1000.125, EnergyExportKwh = 5.5, PowerL1W = -250,
+            },
+            new Sample
+            {
+                DeviceId = "meter-1", Ts = TestSamples.T0.AddSeconds(1), PowerW = 300, ImportPowerW = 300,
+                EnergyImportKwh = 1000.25, EnergyExportKwh = 5.5, GasM3 = 12.345, GasTs = TestSamples.T0.AddMinutes(-5),
+            },
+        ], _server.Accepted);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using P1Telemetry.MeterSimulator.Cli;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.MeterSimulator.Tests;
 
@@ -99,11 +100,40 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Help_lists_the_commands_and_every_option_and_exits_0()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = await SimulatorCommandLine.RunAsync(["--help"], output, error);
+
+        Assert.Equal(0, exitCode);
+        foreach (var name in new[] { "serve", "history", "--http-port", "--telegram-tcp-port", "--serial-pty", "--no-belgian-fields", "--clock-stalled", "SIM_" })
+        {
+            Assert.Contains(name, output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "--bogus" }, "Unknown option '--bogus'")]
+    [InlineData(new[] { "serve", "--http-port", "abc" }, "--http-port (SIM_HTTP_PORT) must be a whole number")]
+    [InlineData(new[] { "history", "--days", "0", "--out", "-" }, "--days must be a whole number of days")]
+    [InlineData(new[] { "--seed", "1", "--seed", "2" }, "--seed")]
+    public async Task A_bad_command_line_exits_2_and_says_what_is_wrong(string[] args, string message)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exitCode = await SimulatorCommandLine.RunAsync(args, output, error);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_executable_prints_its_endpoints_serves_and_exits_0_on_SIGTERM()
     {
-        var stateDirectory = Path.Combine(
-            Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR") is { Length: > 0 } run ? run : Path.GetTempPath(),
-            "sim-cli-" + Guid.NewGuid().ToString("N"));
+        var stateDirectory = TestRunDirectory.NewPath("sim-cli");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

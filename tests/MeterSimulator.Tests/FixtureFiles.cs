@@ -2,12 +2,12 @@ using System.Text.Json;
 
 namespace P1Telemetry.MeterSimulator.Tests;
 
-/// <summary>The HomeWizard payloads copied into Fixtures/ (provenance in Fixtures/README.md).</summary>
+/// <summary>The HomeWizard payloads of tests/Fixtures/homewizard (provenance in its SOURCES.md).</summary>
 internal static class FixtureFiles
 {
     public static JsonElement Load(string name)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "homewizard", name);
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.Clone();
     }

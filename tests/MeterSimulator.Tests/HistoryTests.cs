@@ -1,6 +1,7 @@
 using System.Globalization;
 using P1Telemetry.MeterSimulator.Cli;
 using P1Telemetry.MeterSimulator.Meter;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.MeterSimulator.Tests;
 
@@ -10,9 +11,7 @@ public sealed class HistoryTests : IDisposable
     internal const string Header =
         "ts_utc,meter_timestamp,power_w,power_l1_w,power_l2_w,power_l3_w,energy_import_kwh,energy_export_kwh,average_power_15m_w,monthly_power_peak_w,monthly_power_peak_ts_utc,gas_m3,gas_ts_utc";
 
-    private readonly string _directory = Path.Combine(
-        Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR") is { Length: > 0 } run ? run : Path.GetTempPath(),
-        "sim-history-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory = TestRunDirectory.NewPath("sim-history");
 
     public HistoryTests() => Directory.CreateDirectory(_directory);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.MeterSimulator.Cli;
 using P1Telemetry.TestInfrastructure;
 
@@ -14,9 +15,7 @@ public sealed class LiveContinuesHistoryTests : IDisposable
 {
     private const int Seed = 42;
 
-    private readonly string _directory = Path.Combine(
-        Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR") is { Length: > 0 } run ? run : Path.GetTempPath(),
-        "sim-continuity-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory = TestRunDirectory.NewPath("sim-continuity");
 
     public LiveContinuesHistoryTests() => Directory.CreateDirectory(_directory);
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using P1Telemetry.TestInfrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace P1Telemetry.MeterSimulator.Tests;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.MeterSimulator.Tests;
@@ -135,9 +136,7 @@ public sealed class SimulatorHostTests
     [Fact]
     public async Task A_restarted_simulator_continues_from_the_registers_it_saved()
     {
-        var stateDirectory = Path.Combine(
-            Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR") is { Length: > 0 } run ? run : Path.GetTempPath(),
-            "sim-restart-" + Guid.NewGuid().ToString("N"));
+        var stateDirectory = TestRunDirectory.NewPath("sim-restart");
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 7, 10, 9, 0, 0, TimeSpan.Zero));
         var start = new DateTimeOffset(2026, 7, 10, 9, 0, 0, TimeSpan.Zero);
         try

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.MeterSimulator.Tests;
 
@@ -24,8 +25,7 @@ public sealed class TlsTests
     }
 
     private static string TempStateDirectory() =>
-        Path.Combine(Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR") is { Length: > 0 } run ? run : Path.GetTempPath(),
-            "sim-tls-" + Guid.NewGuid().ToString("N"));
+        TestRunDirectory.NewPath("sim-tls");
 
     [Fact]
     public async Task Served_certificate_chains_to_the_written_CA_and_names_the_dongle()

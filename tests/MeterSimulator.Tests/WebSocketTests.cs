@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using P1Telemetry.TestInfrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace P1Telemetry.MeterSimulator.Tests;
 

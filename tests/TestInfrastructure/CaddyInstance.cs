@@ -367,13 +367,7 @@ public sealed class CaddyInstance : IAsyncDisposable
 
     private static string NewScratchDirectory()
     {
-        var root = Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR");
-        if (string.IsNullOrEmpty(root))
-        {
-            root = Path.GetTempPath();
-        }
-
-        var path = Path.Combine(root, $"caddy-{Guid.NewGuid():N}");
+        var path = TestRunDirectory.NewPath("caddy");
         System.IO.Directory.CreateDirectory(path);
         return path;
     }

@@ -136,13 +136,7 @@ public sealed class TestCertificates : IDisposable
 
     private static string NewScratchDirectory(string prefix)
     {
-        var root = Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR");
-        if (string.IsNullOrEmpty(root))
-        {
-            root = Path.GetTempPath();
-        }
-
-        var path = Path.Combine(root, $"{prefix}-{Guid.NewGuid():N}");
+        var path = TestRunDirectory.NewPath(prefix);
         System.IO.Directory.CreateDirectory(path);
         return path;
     }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace P1Telemetry.Contracts.Wire;
 
-/// <summary>One meter reading as it travels from the edge to the server (ARCHITECTURE section 3).</summary>
+/// <summary>One meter reading as it travels from the edge to the server.</summary>
 public sealed record Sample
 {
     [JsonPropertyName("device_id")]

@@ -12,7 +12,7 @@ public sealed class BackfillCommand(TextWriter output, TextWriter progress, Time
 {
     private const int _chunkSize = 10_000;
 
-    public async Task<int> RunAsync(string csvPath, string spoolPath, string deviceId, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(string csvPath, string spoolPath, CancellationToken cancellationToken)
     {
         if (!File.Exists(csvPath))
         {
@@ -47,7 +47,7 @@ public sealed class BackfillCommand(TextWriter output, TextWriter progress, Time
 
             try
             {
-                chunk.Add(csv.Parse(line, deviceId));
+                chunk.Add(csv.Parse(line));
             }
             catch (InvalidReadingException ex)
             {

@@ -63,8 +63,7 @@ public static class DaemonCommand
         builder.Services.AddSystemd();
 
         var services = builder.Services;
-        services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
-        services.AddOptions<EdgeOptions>().Bind(builder.Configuration).ValidateOnStart();
+        // Bound and validated once, before the host is built (RunAsync): every problem is printed, naming its variable.
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.Configure<HostOptions>(host =>

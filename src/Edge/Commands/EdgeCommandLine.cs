@@ -41,7 +41,7 @@ public static class EdgeCommandLine
             }
 
             return await new BackfillCommand(Console.Out, Console.Error, TimeProvider.System)
-                .RunAsync(parse.GetValue(file)!.FullName, options.SpoolPath, options.DeviceId?.Trim() ?? "", ct);
+                .RunAsync(parse.GetValue(file)!.FullName, options.SpoolPath, ct);
         });
 
         root.Subcommands.Add(pair);

@@ -35,7 +35,7 @@ public sealed class HistoryCsv
         return new HistoryCsv(columns);
     }
 
-    public Sample Parse(string line, string deviceId)
+    public Sample Parse(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
         var cells = line.Split(',');
@@ -43,7 +43,7 @@ public sealed class HistoryCsv
         var powerW = (int)Math.Round(power, MidpointRounding.AwayFromZero);
         var sample = new Sample
         {
-            DeviceId = deviceId,
+            DeviceId = "",
             Ts = Instant(cells, "ts_utc") ?? throw Missing("ts_utc"),
             PowerW = powerW,
             ImportPowerW = Math.Max(powerW, 0),

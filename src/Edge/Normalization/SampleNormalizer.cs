@@ -7,7 +7,7 @@ using P1Telemetry.Edge.Meter;
 namespace P1Telemetry.Edge.Normalization;
 
 /// <summary>
-/// Turns a raw v1 or v2 measurement into a <see cref="Sample"/> (ARCHITECTURE section 3). Pure: the result
+/// Turns a raw v1 or v2 measurement into a <see cref="Sample"/>. Pure: the result
 /// depends only on the arguments. Every field is optional on the wire; power and both energy registers are
 /// required for a sample, and their absence is an <see cref="InvalidReadingException"/>.
 /// </summary>
@@ -19,9 +19,8 @@ public static class SampleNormalizer
     private static readonly string[] _v2ExportTariffs = ["energy_export_t1_kwh", "energy_export_t2_kwh", "energy_export_t3_kwh", "energy_export_t4_kwh"];
 
     /// <param name="reading">The measurement and the edge clock at receipt.</param>
-    /// <param name="deviceId">The device id to stamp ("" when not known yet; the uploader fills it in).</param>
     /// <param name="zone">The meter's time zone.</param>
-    public static Sample Normalize(RawReading reading, string deviceId, TimeZoneInfo zone)
+    public static Sample Normalize(RawReading reading, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(reading);
         ArgumentNullException.ThrowIfNull(zone);
@@ -44,14 +43,14 @@ public static class SampleNormalizer
             }
 
             var sample = reading.Version == MeterApiVersion.V1
-                ? FromV1(root, reading.ReceivedAt, deviceId, zone)
-                : FromV2(root, reading.ReceivedAt, deviceId, zone);
+                ? FromV1(root, reading.ReceivedAt, zone)
+                : FromV2(root, reading.ReceivedAt, zone);
             SampleLimits.ThrowIfImpossible(sample);
             return sample;
         }
     }
 
-    private static Sample FromV1(JsonElement root, DateTimeOffset receivedAt, string deviceId, TimeZoneInfo zone)
+    private static Sample FromV1(JsonElement root, DateTimeOffset receivedAt, TimeZoneInfo zone)
     {
         var missing = new List<string>();
         var power = Number(root, "active_power_w");
@@ -66,7 +65,7 @@ public static class SampleNormalizer
         var (gas, gasTs) = Number(root, "total_gas_m3") is { } totalGas
             ? (totalGas, CompactTimestamp(root, "gas_timestamp", zone, ts))
             : V1ExternalGas(root, zone, ts);
-        return Build(deviceId, ts, power!.Value, import!.Value, export!.Value) with
+        return Build(ts, power!.Value, import!.Value, export!.Value) with
         {
             AveragePower15mW = Watts(root, "active_power_average_w"),
             MonthlyPowerPeakW = Watts(root, "montly_power_peak_w") ?? Watts(root, "monthly_power_peak_w"),
@@ -79,7 +78,7 @@ public static class SampleNormalizer
         };
     }
 
-    private static Sample FromV2(JsonElement root, DateTimeOffset receivedAt, string deviceId, TimeZoneInfo zone)
+    private static Sample FromV2(JsonElement root, DateTimeOffset receivedAt, TimeZoneInfo zone)
     {
         var missing = new List<string>();
         var power = Number(root, "power_w");
@@ -92,7 +91,7 @@ public static class SampleNormalizer
 
         var ts = IsoTimestamp(root, "timestamp", zone, receivedAt, required: true) ?? Truncate(receivedAt);
         var (gas, gasTs) = V2ExternalGas(root, zone, ts);
-        return Build(deviceId, ts, power!.Value, import!.Value, export!.Value) with
+        return Build(ts, power!.Value, import!.Value, export!.Value) with
         {
             AveragePower15mW = Watts(root, "average_power_15m_w"),
             MonthlyPowerPeakW = Watts(root, "monthly_power_peak_w"),
@@ -105,7 +104,7 @@ public static class SampleNormalizer
         };
     }
 
-    private static Sample Build(string deviceId, DateTimeOffset ts, double power, double import, double export)
+    private static Sample Build(DateTimeOffset ts, double power, double import, double export)
     {
         if (import < 0 || export < 0)
         {
@@ -115,7 +114,8 @@ public static class SampleNormalizer
         var powerW = ToInt(power, "power");
         return new Sample
         {
-            DeviceId = deviceId,
+            // The uploader adds the device id (DeviceIdentity): the spool does not keep one.
+            DeviceId = "",
             Ts = ts,
             PowerW = powerW,
             ImportPowerW = Math.Max(powerW, 0),

@@ -45,8 +45,8 @@ public sealed class MeterReaderService(MeterClient client, ReadingPipeline pipel
             }
             catch (Exception ex)
             {
-                // A spool write or a bug in one reading must not stop the readings that follow.
-                logger.SpoolFailed(ex.GetType().Name + ": " + ex.Message);
+                // A bug in one reading must not stop the readings that follow; spool failures are logged where they happen.
+                logger.ReaderLoopFailed(ex.GetType().Name + ": " + ex.Message);
                 await Task.Delay(options.PollInterval, time, stoppingToken);
             }
         }

@@ -29,7 +29,6 @@ public sealed class ReadingPipeline(SampleSpool spool, HealthMonitor health, Edg
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly TimeZoneInfo _zone = options.ResolveTimeZone();
-    private readonly string _deviceId = options.DeviceId?.Trim() ?? "";
     private ReadingGate? _gate;
 
     public Task<ReadingOutcome> ProcessAsync(RawReading reading, CancellationToken cancellationToken)
@@ -41,7 +40,7 @@ public sealed class ReadingPipeline(SampleSpool spool, HealthMonitor health, Edg
             Contracts.Wire.Sample sample;
             try
             {
-                sample = SampleNormalizer.Normalize(reading, _deviceId, _zone);
+                sample = SampleNormalizer.Normalize(reading, _zone);
             }
             catch (InvalidReadingException ex)
             {
@@ -60,14 +59,13 @@ public sealed class ReadingPipeline(SampleSpool spool, HealthMonitor health, Edg
         RecordReading(source);
         return KeepAsync(async () =>
         {
-            var own = sample with { DeviceId = _deviceId };
-            if (SampleLimits.Problem(own) is { } problem)
+            if (SampleLimits.Problem(sample) is { } problem)
             {
-                await QuarantineAsync(problem, SampleSpool.Serialize(own), cancellationToken);
+                await QuarantineAsync(problem, SampleSpool.Serialize(sample), cancellationToken);
                 return ReadingOutcome.Quarantined;
             }
 
-            return await AdmitAsync(own, cancellationToken);
+            return await AdmitAsync(sample, cancellationToken);
         });
     }
 

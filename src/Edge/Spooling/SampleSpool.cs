@@ -90,46 +90,20 @@ public sealed class SampleSpool : IDisposable
         return new SampleSpool(connection, time) { Path = path };
     }
 
-    private const string _emptyDeviceIdPrefix = "{\"device_id\":\"\",";
-
-    /// <summary>
-    /// The spooled form of a sample: its JSON without <c>device_id</c>, which the uploader adds when it sends
-    /// (the id may be learnt from the server only after readings were spooled).
-    /// </summary>
+    /// <summary>The spooled form of a sample (see <see cref="SpoolJson"/>).</summary>
     public static string Serialize(Sample sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        var json = JsonSerializer.Serialize(sample with { DeviceId = "" }, WireJsonContext.Default.Sample);
-        return json.StartsWith(_emptyDeviceIdPrefix, StringComparison.Ordinal)
-            ? "{" + json[_emptyDeviceIdPrefix.Length..]
-            : throw new InvalidOperationException("Sample JSON no longer starts with device_id: " + json);
+        return JsonSerializer.Serialize(sample, SpoolJson.Sample);
     }
 
     /// <summary>The sample a spooled payload holds, with <paramref name="deviceId"/>.</summary>
     public static Sample Deserialize(string payload, string deviceId)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        return JsonSerializer.Deserialize(WithDeviceId(payload, deviceId), WireJsonContext.Default.Sample)
-            ?? throw new JsonException("the payload is null");
-    }
-
-    /// <summary>The wire JSON of a spooled payload: <c>device_id</c> first, then the payload's own fields.</summary>
-    public static string WithDeviceId(string payload, string deviceId)
-    {
-        ArgumentNullException.ThrowIfNull(payload);
-        if (payload.Length < 2 || payload[0] != '{')
-        {
-            throw new JsonException("a spooled payload must be a JSON object");
-        }
-
-        return DeviceIdPrefix(deviceId) + payload[1..];
-    }
-
-    /// <summary><c>{"device_id":"…",</c>: what goes in front of a payload's fields.</summary>
-    public static string DeviceIdPrefix(string deviceId)
-    {
         ArgumentNullException.ThrowIfNull(deviceId);
-        return "{\"device_id\":\"" + JsonEncodedText.Encode(deviceId) + "\",";
+        var sample = JsonSerializer.Deserialize(payload, SpoolJson.Sample) ?? throw new JsonException("the payload is null");
+        return sample with { DeviceId = deviceId };
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ public enum UploadStepKind
 public sealed record UploadStep(UploadStepKind Kind, int Uploaded = 0, int Quarantined = 0, bool MoreWaiting = false, string? Reason = null);
 
 /// <summary>
-/// One upload step (ARCHITECTURE section 7): peek the oldest samples, POST them, ack only what a parsed
+/// One upload step: peek the oldest samples, POST them, ack only what a parsed
 /// ingest answer confirmed in full. A 422 for invalid samples is bisected down to the offending samples, which
 /// move to the quarantine table while the rest is uploaded; a 422 for clock skew quarantines nothing (the
 /// samples are fine, a clock is not); a 413 halves the batch size. While a backlog remains, <see cref="BatchesInFlight"/>

@@ -1,10 +1,8 @@
-using System.Buffers;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using System.Text.Json;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Edge.Security;
@@ -96,54 +94,25 @@ public sealed class IngestClient : IDisposable
     }
 
     /// <summary>
-    /// Builds the gzip-compressed <c>{"samples":[...]}</c> body by splicing the device id in front of each spooled
-    /// payload: no parse and re-serialization per sample, so a week of backlog compresses in seconds.
+    /// The gzip-compressed <c>{"samples":[...]}</c> body: each spooled row read back as a sample carrying
+    /// <paramref name="deviceId"/>; a row that does not parse throws <see cref="JsonException"/>.
     /// </summary>
     public static byte[] BuildBody(IReadOnlyList<SpooledSample> items, string deviceId)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var prefix = Encoding.UTF8.GetBytes(SampleSpool.DeviceIdPrefix(deviceId));
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
+        var samples = new Sample[items.Count];
+        for (var i = 0; i < samples.Length; i++)
         {
-            using var output = new MemoryStream(items.Count * 60 + 64);
-            using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                gzip.Write("{\"samples\":["u8);
-                for (var i = 0; i < items.Count; i++)
-                {
-                    var payload = items[i].Payload;
-                    if (payload.Length < 2 || payload[0] != '{')
-                    {
-                        throw new JsonException($"spool row {items[i].Id} is not a JSON object");
-                    }
-
-                    if (i > 0)
-                    {
-                        gzip.WriteByte((byte)',');
-                    }
-
-                    gzip.Write(prefix);
-                    var fields = payload.AsSpan(1);
-                    var needed = Encoding.UTF8.GetMaxByteCount(fields.Length);
-                    if (needed > buffer.Length)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = ArrayPool<byte>.Shared.Rent(needed);
-                    }
-
-                    gzip.Write(buffer, 0, Encoding.UTF8.GetBytes(fields, buffer));
-                }
-
-                gzip.Write("]}"u8);
-            }
-
-            return output.ToArray();
+            samples[i] = SampleSpool.Deserialize(items[i].Payload, deviceId);
         }
-        finally
+
+        using var output = new MemoryStream(items.Count * 60 + 64);
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            JsonSerializer.Serialize(gzip, new IngestRequest { Samples = samples }, WireJsonContext.Default.IngestRequest);
         }
+
+        return output.ToArray();
     }
 
     /// <summary>
@@ -158,7 +127,7 @@ public sealed class IngestClient : IDisposable
         content.Headers.ContentType = _jsonType;
         content.Headers.ContentEncoding.Add("gzip");
         request.Content = content;
-        return await SendAsync(request, cancellationToken, sampleCount);
+        return await SendAsync(request, (code, body) => Confirm(code, body, sampleCount), cancellationToken);
     }
 
     /// <summary>Asks the server which device the token belongs to; null with a reason when it cannot tell.</summary>
@@ -166,12 +135,17 @@ public sealed class IngestClient : IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _meUri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-        var result = await SendAsync(request, cancellationToken);
-        return (result.Status == IngestStatus.Accepted ? result.Detail : null, result);
+        string? deviceId = null;
+        var result = await SendAsync(request, (code, body) =>
+        {
+            (deviceId, var answer) = ReadMe(code, body);
+            return answer;
+        }, cancellationToken);
+        return (deviceId, result);
     }
 
-    /// <summary>Sends a request; <paramref name="sampleCount"/> is the samples posted, null for <c>GET /v1/me</c>.</summary>
-    private async Task<IngestResult> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, int? sampleCount = null)
+    /// <summary>Sends a request; <paramref name="readSuccess"/> reads a 2xx answer (status code, body).</summary>
+    private async Task<IngestResult> SendAsync(HttpRequestMessage request, Func<int, string, IngestResult> readSuccess, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
@@ -182,7 +156,7 @@ public sealed class IngestClient : IDisposable
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
             if (response.IsSuccessStatusCode)
             {
-                return sampleCount is { } sent ? Confirm(code, body, sent) : ReadMe(code, body);
+                return readSuccess(code, body);
             }
 
             var detail = $"HTTP {code} {Shorten(body)}";
@@ -214,18 +188,18 @@ public sealed class IngestClient : IDisposable
         }
     }
 
-    private static IngestResult ReadMe(int code, string body)
+    private static (string? DeviceId, IngestResult Result) ReadMe(int code, string body)
     {
         try
         {
             var me = JsonSerializer.Deserialize(body, WireJsonContext.Default.MeResponse);
             return me is { DeviceId.Length: > 0 }
-                ? new IngestResult(IngestStatus.Accepted, code, me.DeviceId)
-                : new IngestResult(IngestStatus.Failed, code, "the server's answer names no device_id");
+                ? (me.DeviceId, new IngestResult(IngestStatus.Accepted, code, ""))
+                : (null, new IngestResult(IngestStatus.Failed, code, "the server's answer names no device_id"));
         }
         catch (JsonException ex)
         {
-            return new IngestResult(IngestStatus.Failed, code, "the server's answer is not JSON: " + ex.Message);
+            return (null, new IngestResult(IngestStatus.Failed, code, "the server's answer is not JSON: " + ex.Message));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace P1Telemetry.MeterSimulator.Cli;
@@ -10,14 +11,17 @@ namespace P1Telemetry.MeterSimulator.Cli;
 /// </summary>
 internal static class HistoryCommand
 {
-    public static readonly IReadOnlySet<string> ValueOptions = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "days", "out", "seed", "end", "interval-s", "timezone",
-    };
+    public static CommandOptions Options() => new CommandOptions()
+        .Value("days", "N", "local days of history to write (at least 1)")
+        .Value("out", "FILE", "the CSV file to write ('-' for standard output)")
+        .Value("seed", "N", "household profile seed (default 1)")
+        .Value("end", "YYYY-MM-DD|INSTANT|now", "where the history ends, exclusive (default today's local midnight); an instant ends it where a meter started with --start INSTANT continues it")
+        .Value("interval-s", "N", "seconds between rows, dividing 15 minutes (default 1)")
+        .Value("timezone", "ID", "meter time zone (default Europe/Brussels)");
 
-    public static HistoryRequest? Parse(IEnumerable<string> args, TimeProvider timeProvider, List<string> errors)
+    public static HistoryRequest? Read(ParseResult parse, CommandOptions definition, TimeProvider timeProvider, List<string> errors)
     {
-        var reader = new ArgumentReader(args, ValueOptions, new HashSet<string>(), _ => null, environmentPrefix: null);
+        var reader = new ArgumentReader(parse, definition, _ => null, environmentPrefix: null);
         var days = reader.GetInt("days", 0);
         var output = reader.GetString("out");
         var seed = reader.GetInt("seed", 1);

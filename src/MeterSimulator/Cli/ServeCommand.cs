@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
@@ -7,47 +8,46 @@ namespace P1Telemetry.MeterSimulator.Cli;
 /// <summary><c>p1-meter-simulator [serve]</c>: runs the fake dongle until SIGINT/SIGTERM.</summary>
 internal static partial class ServeCommand
 {
-    public static readonly IReadOnlySet<string> ValueOptions = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "bind", "http-port", "https-port", "state-dir", "serial", "token", "seed", "telegram-interval-s", "speed",
-        "start", "timezone", "latency-ms", "error-rate", "drop-rate", "glitch", "telegram-tcp-port", "serial-pty",
-        "history-months", "bad-crc-rate", "truncated-rate",
-    };
+    /// <summary>The options of <c>serve</c> (also those of the bare command, where serve is the default).</summary>
+    public static CommandOptions Options() => new CommandOptions()
+        .Value("bind", "ADDRESS", "listen address (default 127.0.0.1)")
+        .Value("http-port", "N", "v1 API, plain HTTP (default 8080, 0 = random)")
+        .Value("https-port", "N", "v2 API, HTTPS (default 8443, 0 = random)")
+        .Value("state-dir", "DIR", "test CA and device certificate (default ./sim-state)")
+        .Value("serial", "HEX12", "dongle serial (default 5c2fafabcdef)")
+        .Value("token", "HEX32", "a v2 token valid from the start")
+        .Value("seed", "N", "household profile seed (default 1)")
+        .Value("telegram-interval-s", "N", "meter seconds between telegrams: 1 (DSMR 5) or 10 (DSMR 4)")
+        .Value("speed", "X", "meter seconds per real second (default 1)")
+        .Value("start", "ISO-8601", "meter clock at start (default now; no offset = meter-local time)")
+        .Value("timezone", "ID", "meter time zone (default Europe/Brussels)")
+        .Flag("button-pressed", "pairing window open at start")
+        .Flag("no-belgian-fields", "no average_power_15m_w / monthly peak")
+        .Flag("api-disabled", "v1 answers 403 (error 202)")
+        .Value("telegram-tcp-port", "N", "also stream the raw P1 telegrams on this TCP port (0 = random)")
+        .Value("serial-pty", "PATH", "also write them into this pseudo-terminal (one end of a socat pty pair)")
+        .Value("history-months", "N", "months of 0-0:98.1.0 peak history in the telegram (default 13)")
+        .Value("latency-ms", "N", "fault: delay of every answer")
+        .Value("error-rate", "F", "fault: share of answers that are errors")
+        .Value("drop-rate", "F", "fault: share of connections dropped")
+        .Flag("hang", "fault: never answer")
+        .Value("glitch", "backwards|spike", "fault: a register glitch")
+        .Value("bad-crc-rate", "F", "fault: share of telegrams with a bad CRC")
+        .Value("truncated-rate", "F", "fault: share of truncated telegrams")
+        .Flag("clock-stalled", "fault: the meter's clock stops (faults are also settable at run time: PUT /sim/faults)");
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "button-pressed", "no-belgian-fields", "api-disabled", "hang", "clock-stalled",
-    };
-
-    public const string Usage = """
-        Usage: p1-meter-simulator [serve] [options]        (each option also reads SIM_<NAME>, e.g. SIM_HTTP_PORT)
-          --bind ADDRESS              listen address (default 127.0.0.1)
-          --http-port N               v1 API, plain HTTP (default 8080, 0 = random)
-          --https-port N              v2 API, HTTPS (default 8443, 0 = random)
-          --state-dir DIR             test CA and device certificate (default ./sim-state)
-          --serial HEX12              dongle serial (default 5c2fafabcdef)
-          --token HEX32               a v2 token valid from the start
-          --seed N                    household profile seed (default 1)
-          --telegram-interval-s N     meter seconds between telegrams: 1 (DSMR 5) or 10 (DSMR 4)
-          --speed X                   meter seconds per real second (default 1)
-          --start ISO-8601            meter clock at start (default now; no offset = meter-local time)
-          --timezone ID               meter time zone (default Europe/Brussels)
-          --button-pressed            pairing window open at start
-          --no-belgian-fields         no average_power_15m_w / monthly peak
-          --api-disabled              v1 answers 403 (error 202)
-          --telegram-tcp-port N       also stream the raw P1 telegrams on this TCP port (0 = random)
-          --serial-pty PATH           also write them into this pseudo-terminal (one end of a socat pty pair)
-          --history-months N          months of 0-0:98.1.0 peak history in the telegram (default 13)
-          --latency-ms N --error-rate F --drop-rate F --hang --glitch backwards|spike
-          --bad-crc-rate F --truncated-rate F --clock-stalled
-                                      faults (also settable at run time: PUT /sim/faults)
-               p1-meter-simulator history --days N --out FILE [--seed N] [--end YYYY-MM-DD|INSTANT|now] [--interval-s 1]
-                 (an instant ends the history where a meter started with --start INSTANT continues it)
-        """;
-
+    /// <summary>Reads the serve options from <paramref name="args"/> and the <c>SIM_*</c> variables.</summary>
     public static SimulatorOptions? Parse(IEnumerable<string> args, Func<string, string?> environment, List<string> errors)
     {
-        var reader = new ArgumentReader(args, ValueOptions, Flags, environment, "SIM_");
+        var command = new RootCommand();
+        var options = Options();
+        options.AddTo(command);
+        return Read(command.Parse(args.ToArray()), options, environment, errors);
+    }
+
+    public static SimulatorOptions? Read(ParseResult parse, CommandOptions definition, Func<string, string?> environment, List<string> errors)
+    {
+        var reader = new ArgumentReader(parse, definition, environment, "SIM_");
         var timeZoneId = reader.GetString("timezone") ?? "Europe/Brussels";
         var glitchText = reader.GetString("glitch");
         RegisterGlitch? glitch = glitchText?.ToUpperInvariant() switch

@@ -1,22 +1,38 @@
+using System.CommandLine;
 using System.Net.Sockets;
 
 namespace P1Telemetry.MeterSimulator.Cli;
 
-/// <summary>Dispatches the command line: <c>serve</c> (the default) or <c>history</c>.</summary>
+/// <summary><c>p1-meter-simulator [serve]</c> (serve is the default) and <c>history</c>.</summary>
 internal static class SimulatorCommandLine
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        if (args is ["--help" or "-h" or "help", ..])
+        var parse = Build(output, error).Parse(args is ["help", .. var rest] ? ["--help", .. rest] : args);
+        if (parse.Errors.Count > 0)
         {
-            await output.WriteLineAsync(ServeCommand.Usage);
-            return 0;
+            return await FailAsync(error, [.. ArgumentReader.Problems(parse)]);
         }
 
-        var errors = new List<string>();
-        if (args is ["history", .. var historyArgs])
+        // serve stops on SIGINT/SIGTERM itself (and exits 0), so the parser must not.
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
+    }
+
+    private static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("A faithful fake of a HomeWizard P1 dongle: the v1 (HTTP) and v2 (HTTPS, token, WebSocket) APIs and raw P1 telegrams. Each serve option also reads SIM_<NAME>, e.g. SIM_HTTP_PORT.");
+        AddServe(root, output, error);
+        var serve = new Command("serve", "Run the fake dongle until SIGINT/SIGTERM (the default command).");
+        AddServe(serve, output, error);
+        root.Subcommands.Add(serve);
+
+        var history = new Command("history", "Write N local days of meter history as CSV (the edge's 'backfill' reads it).");
+        var historyOptions = HistoryCommand.Options();
+        historyOptions.AddTo(history);
+        history.SetAction(async (parse, _) =>
         {
-            var request = HistoryCommand.Parse(historyArgs, TimeProvider.System, errors);
+            var errors = new List<string>();
+            var request = HistoryCommand.Read(parse, historyOptions, TimeProvider.System, errors);
             if (request is null)
             {
                 return await FailAsync(error, errors);
@@ -29,29 +45,39 @@ internal static class SimulatorCommandLine
                 cancel.Cancel();
             };
             return await HistoryCommand.RunAsync(request, output, error, cancel.Token);
-        }
+        });
+        root.Subcommands.Add(history);
+        return root;
+    }
 
-        var serveArgs = args is ["serve", .. var rest] ? rest : args;
-        var options = ServeCommand.Parse(serveArgs, Environment.GetEnvironmentVariable, errors);
-        if (options is null)
+    private static void AddServe(Command command, TextWriter output, TextWriter error)
+    {
+        var definition = ServeCommand.Options();
+        definition.AddTo(command);
+        command.SetAction(async (parse, _) =>
         {
-            return await FailAsync(error, errors);
-        }
+            var errors = new List<string>();
+            var options = ServeCommand.Read(parse, definition, Environment.GetEnvironmentVariable, errors);
+            if (options is null)
+            {
+                return await FailAsync(error, errors);
+            }
 
-        try
-        {
-            return await ServeCommand.RunAsync(options, output);
-        }
-        catch (IOException ex) when (ex.InnerException is SocketException || ex.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
-        {
-            await error.WriteLineAsync($"Cannot listen: {ex.Message} (choose other ports with --http-port / --https-port, or 0 for random ones)");
-            return 1;
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-        {
-            await error.WriteLineAsync($"Cannot use the state directory '{options.StateDirectory}' (--state-dir, SIM_STATE_DIR): {ex.Message}");
-            return 1;
-        }
+            try
+            {
+                return await ServeCommand.RunAsync(options, output);
+            }
+            catch (IOException ex) when (ex.InnerException is SocketException || ex.Message.Contains("bind", StringComparison.OrdinalIgnoreCase))
+            {
+                await error.WriteLineAsync($"Cannot listen: {ex.Message} (choose other ports with --http-port / --https-port, or 0 for random ones)");
+                return 1;
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                await error.WriteLineAsync($"Cannot use the state directory '{options.StateDirectory}' (--state-dir, SIM_STATE_DIR): {ex.Message}");
+                return 1;
+            }
+        });
     }
 
     private static async Task<int> FailAsync(TextWriter error, List<string> errors)

@@ -1,6 +1,6 @@
 namespace P1Telemetry.Server.Auth;
 
-/// <summary>A device id is 1–64 characters of <c>[A-Za-z0-9._-]</c> (ARCHITECTURE section 3).</summary>
+/// <summary>A device id is 1–64 characters of <c>[A-Za-z0-9._-]</c>.</summary>
 public static class DeviceIdFormat
 {
     public const int MaxLength = 64;

@@ -53,10 +53,6 @@ public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, 
         return MonthPart.Compute(rows.ToSlots(), range, range, writePeaks);
     }
 
-    /// <summary>The digest of <paramref name="month"/>, from the cache when the month is settled.</summary>
-    public Task<MonthDigest> GetAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken) =>
-        GetAsync(deviceId, month, new HistoryCache.StampHolder(), cancellationToken);
-
     /// <summary>Digests of consecutive months, oldest first.</summary>
     public async Task<IReadOnlyList<MonthDigest>> GetRangeAsync(
         string deviceId, LocalMonth first, int count, CancellationToken cancellationToken)

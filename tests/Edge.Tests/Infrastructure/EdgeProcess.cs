@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests.Infrastructure;
 
@@ -8,49 +9,17 @@ namespace P1Telemetry.Edge.Tests.Infrastructure;
 /// </summary>
 public static class EdgeProcess
 {
-    /// <summary>
-    /// The edge's own build output (same configuration as the tests): its deps.json resolves its packages,
-    /// which the test output (with the ASP.NET Core framework) does not carry.
-    /// </summary>
-    public static string DllPath
-    {
-        get
-        {
-            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var framework = output.Name;
-            var configuration = output.Parent!.Name;
-            var root = output;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "P1Telemetry.slnx")))
-            {
-                root = root.Parent;
-            }
-
-            if (root is null)
-            {
-                throw new InvalidOperationException("the repository root (P1Telemetry.slnx) is not above " + AppContext.BaseDirectory);
-            }
-
-            var path = Path.Combine(root.FullName, "src", "Edge", "bin", configuration, framework, "p1-edge.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException("build src/Edge first", path);
-        }
-    }
-
     public static Process Start(IReadOnlyList<string> arguments, Dictionary<string, string> environment)
     {
-        var native = Environment.GetEnvironmentVariable("P1_EDGE_EXECUTABLE");
-        var start = new ProcessStartInfo(string.IsNullOrEmpty(native) ? "dotnet" : Path.GetFullPath(native))
+        var command = BuiltPrograms.CommandLine(BuiltPrograms.Edge());
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        if (string.IsNullOrEmpty(native))
-        {
-            start.ArgumentList.Add(DllPath);
-        }
-
-        foreach (var argument in arguments)
+        foreach (var argument in command.Skip(1).Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

@@ -1,3 +1,4 @@
+using P1Telemetry.TestInfrastructure;
 namespace P1Telemetry.Edge.Tests.Infrastructure;
 
 /// <summary>A temporary directory under <c>$P1_TEST_RUN_DIR</c> when set, removed on dispose.</summary>
@@ -5,8 +6,7 @@ public sealed class TestDirectory : IDisposable
 {
     public TestDirectory()
     {
-        var root = Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR") is { Length: > 0 } runDir ? runDir : System.IO.Path.GetTempPath();
-        Path = System.IO.Path.Combine(root, "edge-tests-" + Guid.NewGuid().ToString("N"));
+        Path = TestRunDirectory.NewPath("edge-tests");
         Directory.CreateDirectory(Path);
     }
 

@@ -203,8 +203,7 @@ public sealed class ComposeFileTests
 
     private static string ScratchDirectory()
     {
-        var root = Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR");
-        var path = Path.Combine(string.IsNullOrEmpty(root) ? Path.GetTempPath() : root, $"compose-{Guid.NewGuid():N}");
+        var path = TestRunDirectory.NewPath("compose");
         Directory.CreateDirectory(path);
         return path;
     }

@@ -132,7 +132,7 @@ public sealed partial class DeploymentFileTests
     [Fact]
     public async Task Caddyfile_adapts_and_validates()
     {
-        var home = Path.Combine(Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR") is { Length: > 0 } run ? run : Path.GetTempPath(), $"caddy-validate-{Guid.NewGuid():N}");
+        var home = TestRunDirectory.NewPath("caddy-validate");
         Directory.CreateDirectory(home);
         try
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.EndToEnd.Tests.Pipeline;
 
@@ -46,34 +45,6 @@ internal sealed class ChildProcess : IAsyncDisposable
                 return _output.ToString();
             }
         }
-    }
-
-    /// <summary>Locates <c>src/{project}/bin/{configuration}/net10.0/{assembly}.dll</c> of the current build.</summary>
-    public static string BuiltAssembly(string project, string assembly)
-    {
-        var parts = AppContext.BaseDirectory.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
-        var bin = Array.LastIndexOf(parts, "bin");
-        var configuration = bin >= 0 && bin + 1 < parts.Length ? parts[bin + 1] : "Debug";
-        var path = RepositoryRoot.Combine("src", project, "bin", configuration, "net10.0", assembly + ".dll");
-        return File.Exists(path)
-            ? path
-            : throw new FileNotFoundException($"{path} is missing: build the solution ({configuration}) before running the end-to-end tests.", path);
-    }
-
-    /// <summary>
-    /// The edge under test: the JIT assembly of this build, or the native binary that <c>P1_EDGE_EXECUTABLE</c>
-    /// names (<c>scripts/test.sh</c> publishes it and runs the pipeline tests against it as well).
-    /// </summary>
-    public static string EdgeProgram()
-    {
-        var native = Environment.GetEnvironmentVariable("P1_EDGE_EXECUTABLE");
-        if (string.IsNullOrEmpty(native))
-        {
-            return BuiltAssembly("Edge", "p1-edge");
-        }
-
-        var path = Path.GetFullPath(native);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"P1_EDGE_EXECUTABLE names {path}, which does not exist.", path);
     }
 
     public void Start()

@@ -29,7 +29,7 @@ public sealed class EdgeTransportSecurityTests(PipelineInfrastructure infrastruc
             ["VPS_TOKEN"] = "a-secret-token",
             ["SPOOL_PATH"] = Path.Combine(scratch, "spool.db"),
         };
-        await using var edge = new ChildProcess(ChildProcess.EdgeProgram(), [], environment, scratch, "edge");
+        await using var edge = new ChildProcess(BuiltPrograms.Edge(), [], environment, scratch, "edge");
 
         var exitCode = await edge.RunToCompletionAsync(TimeSpan.FromSeconds(30));
 

@@ -115,7 +115,7 @@ internal sealed class PipelineRun : IAsyncDisposable
             ["DATA_DIR"] = Path.Combine(scratch, "server-data"),
             ["LOG_LEVEL"] = "Warning",
         };
-        var serverAssembly = ChildProcess.BuiltAssembly("Server", "p1-server");
+        var serverAssembly = BuiltPrograms.Assembly("Server", "p1-server");
         await using (var migrate = new ChildProcess(serverAssembly, ["migrate"], serverEnvironment, scratch, "migrate"))
         {
             var exitCode = await migrate.RunToCompletionAsync(TimeSpan.FromMinutes(1));
@@ -215,6 +215,38 @@ internal sealed class PipelineRun : IAsyncDisposable
         Assert.Fail($"No sample at or after {ts:O} reached PostgreSQL within {timeout}.\n{Diagnostics()}");
     }
 
+    /// <summary>Waits until the simulated meter's clock is <paramref name="meterTime"/> past its latest reading now.</summary>
+    public Task WaitForMeterTimeAsync(TimeSpan meterTime, TimeSpan timeout)
+    {
+        var target = Simulator.LatestReading.TsUtc + meterTime;
+        return WaitUntilAsync(() => Task.FromResult(Simulator.LatestReading.TsUtc >= target), timeout, $"the meter's clock at {target:O}");
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> with the logs on timeout.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            AssertAlive();
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Npgsql.NpgsqlException)
+            {
+                // PostgreSQL may be restarting in this test.
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"Not reached within {timeout}: {what}.\n{Diagnostics()}");
+    }
+
     /// <summary>
     /// Waits until the edge's meter loop is reading again after a (re)start, and settled (its first read and
     /// the WebSocket subscription that follows it are a moment apart); returns the meter time from which it
@@ -274,7 +306,7 @@ internal sealed class PipelineRun : IAsyncDisposable
     }
 
     private ChildProcess NewEdge(IReadOnlyDictionary<string, string> environment) =>
-        new(ChildProcess.EdgeProgram(), [], environment, Scratch, $"edge-{++_edgeStarts}");
+        new(BuiltPrograms.Edge(), [], environment, Scratch, $"edge-{++_edgeStarts}");
 
     private static async Task WaitForServerAsync(ChildProcess server, int port, TestCertificates certificates)
     {

@@ -20,7 +20,7 @@ public sealed class PipelineTests(PipelineInfrastructure infrastructure)
         var from = await run.WaitUntilEdgeReadsAsync(started, TimeSpan.FromSeconds(30));
 
         // About three minutes of meter time.
-        await Task.Delay(TimeSpan.FromSeconds(18));
+        await run.WaitForMeterTimeAsync(TimeSpan.FromMinutes(3), TimeSpan.FromSeconds(60));
         var until = run.Simulator.LatestReading.TsUtc;
         await run.WaitUntilStoredAsync(until, TimeSpan.FromSeconds(60));
 
@@ -52,25 +52,18 @@ public sealed class PipelineTests(PipelineInfrastructure infrastructure)
         var started = DateTimeOffset.UtcNow;
         await run.StartEdgeAsync();
         var from = await run.WaitUntilEdgeReadsAsync(started, TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await run.WaitUntilStoredAsync(from, TimeSpan.FromSeconds(30));
 
         // The server is down: the edge keeps reading and spools.
         await run.StopServerAsync();
-        var deepest = 0L;
-        for (var i = 0; i < 16; i++)
-        {
-            await Task.Delay(500);
-            deepest = Math.Max(deepest, SpoolDepth(run));
-        }
-
-        Assert.True(deepest > 20, $"the spool should grow while the server is down (deepest {deepest}).\n{run.Diagnostics()}");
+        await run.WaitUntilAsync(() => Task.FromResult(SpoolDepth(run) > 20), TimeSpan.FromSeconds(60), "the spool grows while the server is down");
         await run.StartServerAsync();
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await run.WaitUntilStoredAsync(run.Simulator.LatestReading.TsUtc, TimeSpan.FromSeconds(60));
 
         // PostgreSQL restarts under the running server: ingest fails for a moment and the edge retries.
         await infrastructure.Postgres.RestartAsync();
         Npgsql.NpgsqlConnection.ClearAllPools();
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await run.WaitForMeterTimeAsync(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
 
         var until = run.Simulator.LatestReading.TsUtc;
         await run.WaitUntilStoredAsync(until, TimeSpan.FromSeconds(90));
@@ -87,14 +80,14 @@ public sealed class PipelineTests(PipelineInfrastructure infrastructure)
         var started = DateTimeOffset.UtcNow;
         await run.StartEdgeAsync();
         var from = await run.WaitUntilEdgeReadsAsync(started, TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await run.WaitUntilStoredAsync(from, TimeSpan.FromSeconds(30));
 
         var faultFrom = run.Simulator.LatestReading.TsUtc;
         run.Simulator.SetFaults(new SimulatorFaults { ErrorRate = 0.5, DropRate = 0.3 });
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        await run.WaitForMeterTimeAsync(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(30));
         run.Simulator.SetFaults(new SimulatorFaults());
         var faultTo = run.Simulator.LatestReading.TsUtc;
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await run.WaitForMeterTimeAsync(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30));
 
         var until = run.Simulator.LatestReading.TsUtc;
         await run.WaitUntilStoredAsync(until, TimeSpan.FromSeconds(60));
@@ -114,11 +107,11 @@ public sealed class PipelineTests(PipelineInfrastructure infrastructure)
         var started = DateTimeOffset.UtcNow;
         await run.StartEdgeAsync();
         var from = await run.WaitUntilEdgeReadsAsync(started, TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await run.WaitUntilStoredAsync(from, TimeSpan.FromSeconds(30));
 
         // A backlog builds up while the server is away; then the edge dies without any chance to flush.
         await run.StopServerAsync();
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        await run.WaitForMeterTimeAsync(TimeSpan.FromSeconds(80), TimeSpan.FromSeconds(60));
         var killedAt = run.Simulator.LatestReading.TsUtc;
         await run.Edge.KillAsync();
         await run.StartServerAsync();
@@ -138,7 +131,7 @@ public sealed class PipelineTests(PipelineInfrastructure infrastructure)
         var restarted = DateTimeOffset.UtcNow;
         await run.StartEdgeAsync();
         var readingAgain = await run.WaitUntilEdgeReadsAsync(restarted, TimeSpan.FromSeconds(30));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await run.WaitForMeterTimeAsync(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
 
         var until = run.Simulator.LatestReading.TsUtc;
         await run.WaitUntilStoredAsync(until, TimeSpan.FromSeconds(60));
