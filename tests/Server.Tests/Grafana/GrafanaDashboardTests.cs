@@ -148,6 +148,53 @@ public sealed partial class GrafanaDashboardTests(PostgresClusterFixture cluster
         Assert.False(reader.GetBoolean(3));
     }
 
+    [Fact]
+    public async Task The_login_script_gives_the_grafana_user_the_read_only_role_and_can_run_again()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+        string[] arguments =
+        [
+            "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-d", builder.Database!,
+            "-v", "ON_ERROR_STOP=1", "-v", "password=grafana secret with 'quotes'", "-f", RepositoryRoot.Combine("deploy", "grafana", "grafana-login.sql"),
+        ];
+        await PsqlAsync(arguments);
+        await PsqlAsync(arguments);
+
+        builder.Username = "grafana";
+        builder.Pooling = false;
+        await using var grafana = new NpgsqlConnection(builder.ConnectionString);
+        await grafana.OpenAsync();
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM quarter_hours WHERE device_id = 'meter-g'", grafana))
+        {
+            Assert.True((long)(await read.ExecuteScalarAsync())! > 0);
+        }
+
+        await using var secret = new NpgsqlCommand("SELECT count(*) FROM device_tokens", grafana);
+        var error = await Assert.ThrowsAsync<PostgresException>(() => secret.ExecuteScalarAsync());
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+
+    private static async Task PsqlAsync(string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/lib/postgresql/15/bin/psql")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var psql = System.Diagnostics.Process.Start(start)!;
+        var output = psql.StandardOutput.ReadToEndAsync();
+        var error = psql.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await psql.WaitForExitAsync(timeout.Token);
+        Assert.True(psql.ExitCode == 0, $"psql exited with {psql.ExitCode}: {await error} {await output}");
+    }
+
     private static string DashboardPath => RepositoryRoot.Combine("deploy", "grafana", "dashboards", "p1-telemetry.json");
 
     private static string PanelSql(JsonElement dashboard, string titleStart) => dashboard.GetProperty("panels").EnumerateArray()
