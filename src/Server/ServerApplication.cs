@@ -65,6 +65,7 @@ public static class ServerApplication
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecurityTransformer>());
 
         services.AddSampleStorage(configuration);
+        services.AddServerMetrics(configuration);
         services.AddMeterPeaks();
         services.AddCache(configuration);
         services.AddDeviceTokenAuth(configuration);
@@ -103,6 +104,7 @@ public static class ServerApplication
 
         app.MapDashboard();
         app.MapHealth();
+        app.MapMetrics();
         app.MapSignIn();
 
         var api = app.MapGroup(ApiPrefix).RequireAuthorization(AuthServiceCollectionExtensions.CallerPolicy);

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using P1Telemetry.Server.Diagnostics;
 using StackExchange.Redis;
 
 namespace P1Telemetry.Server.Caching;
@@ -20,12 +22,17 @@ public static class CacheServiceCollectionExtensions
                 ? ConnectionMultiplexer.Connect(redis)
                 : throw new OptionsValidationException("REDIS_URL", typeof(CacheOptions), [error]);
         });
-        services.AddSingleton<ICache>(sp => UsesRedis(sp)
-            ? new RedisCache(sp.GetRequiredService<IConnectionMultiplexer>())
-            : new InProcessCache(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ICache>(sp => new MeteredCache(
+            UsesRedis(sp)
+                ? new RedisCache(sp.GetRequiredService<IConnectionMultiplexer>())
+                : new InProcessCache(sp.GetRequiredService<TimeProvider>()),
+            sp.GetRequiredService<ServerMetrics>()));
         services.AddSingleton<DeviceChangeFeed>(sp => UsesRedis(sp)
             ? new RedisDeviceChangeFeed(sp.GetRequiredService<IConnectionMultiplexer>())
             : new InProcessDeviceChangeFeed());
+        // The cache's lookups are counted; hosts that do not export metrics still get the instruments.
+        services.AddMetrics();
+        services.TryAddSingleton<ServerMetrics>();
         services.AddHostedService<ReplicaGuard>();
         return services;
     }

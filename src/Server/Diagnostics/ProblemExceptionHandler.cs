@@ -8,7 +8,7 @@ namespace P1Telemetry.Server.Diagnostics;
 /// Every exception that escapes an endpoint still answers problem+json: a bad request keeps its 4xx, an
 /// unreachable database is a 503 the client can retry, anything else a 500 without internals.
 /// </summary>
-internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDetails, ServerMetrics metrics, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -26,6 +26,11 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problemDeta
                 "The database did not answer; retry later."),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error", "An unexpected error occurred."),
         };
+
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            metrics.DatabaseError("request");
+        }
 
         if (status >= 500)
         {

@@ -26,12 +26,13 @@ public static class HealthEndpoints
         return endpoints;
     }
 
-    internal static async Task<IResult> CheckAsync(ISampleStore store, ICache cache, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    internal static async Task<IResult> CheckAsync(ISampleStore store, ICache cache, ServerMetrics metrics, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger(typeof(HealthEndpoints));
         var database = await ProbeAsync(ct => store.CheckHealthAsync(ct), cancellationToken);
         if (database.Error is not null)
         {
+            metrics.DatabaseError("health");
             Log.DatabaseUnavailable(logger, database.Error);
         }
 

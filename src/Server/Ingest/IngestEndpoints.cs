@@ -41,6 +41,42 @@ public static class IngestEndpoints
         HistoryCache history,
         DeviceChangeFeed changes,
         IOptions<IngestOptions> options,
+        ServerMetrics metrics,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        try
+        {
+            var answer = await StoreAsync(context, store, latest, history, changes, options, metrics, timeProvider, loggerFactory, cancellationToken);
+            metrics.IngestAnswered(answer.Result is ProblemHttpResult problem ? problem.StatusCode : StatusCodes.Status200OK,
+                timeProvider.GetElapsedTime(started));
+            return answer;
+        }
+        catch (Exception ex)
+        {
+            // What the exception handler will answer: a database that did not answer is a retryable 503.
+            var status = ex switch
+            {
+                OperationCanceledException when cancellationToken.IsCancellationRequested => StatusCodes.Status499ClientClosedRequest,
+                BadHttpRequestException bad => bad.StatusCode,
+                System.Data.Common.DbException or TimeoutException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            };
+            metrics.IngestAnswered(status, timeProvider.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> StoreAsync(
+        HttpContext context,
+        ISampleStore store,
+        LatestSampleCache latest,
+        HistoryCache history,
+        DeviceChangeFeed changes,
+        IOptions<IngestOptions> options,
+        ServerMetrics metrics,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -87,6 +123,7 @@ public static class IngestEndpoints
                 : IngestProblems.Unprocessable(batch, now, limits.MaxClockSkewSeconds));
         }
 
+        metrics.BatchReceived(batch.Samples.Count);
         AppendResult result;
         try
         {
@@ -94,10 +131,13 @@ public static class IngestEndpoints
         }
         catch (DuplicatesNotConfirmedException ex)
         {
+            metrics.DatabaseError("ingest_unconfirmed");
             Log.DuplicatesNotConfirmed(logger, ex, caller, ex.Missing, batch.Samples.Count);
             context.Response.Headers.RetryAfter = "30";
             return IngestProblems.Unconfirmed(ex.Missing);
         }
+
+        metrics.SamplesStored(result.Inserted, result.Duplicates);
 
         // From here on rows may be committed: the caches are renewed whatever happens to the request, and
         // also for a batch of duplicates, which is the retry of an ingest whose renewal may have been cut short.

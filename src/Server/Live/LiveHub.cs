@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Caching;
+using P1Telemetry.Server.Diagnostics;
 using P1Telemetry.Server.Realtime;
 
 namespace P1Telemetry.Server.Live;
@@ -20,12 +21,14 @@ public sealed class LiveHub
     private readonly ConcurrentDictionary<string, DeviceStreams> _devices = new(StringComparer.Ordinal);
     private readonly LiveQuarterService _liveQuarter;
     private readonly TimeProvider _timeProvider;
+    private readonly ServerMetrics _metrics;
     private readonly ILogger<LiveHub> _logger;
 
-    public LiveHub(DeviceChangeFeed changes, LiveQuarterService liveQuarter, TimeProvider timeProvider, ILogger<LiveHub> logger)
+    public LiveHub(DeviceChangeFeed changes, LiveQuarterService liveQuarter, TimeProvider timeProvider, ServerMetrics metrics, ILogger<LiveHub> logger)
     {
         ArgumentNullException.ThrowIfNull(changes);
         _liveQuarter = liveQuarter;
+        _metrics = metrics;
         _timeProvider = timeProvider;
         _logger = logger;
         changes.SampleCommitted += OnSampleCommitted;
@@ -45,9 +48,14 @@ public sealed class LiveHub
         });
         var streams = _devices.GetOrAdd(deviceId, _ => new DeviceStreams());
         streams.Add(channel);
+        _metrics.LiveStreamOpened();
         return new LiveSubscription(channel.Reader, () =>
         {
-            streams.Remove(channel);
+            if (streams.Remove(channel))
+            {
+                _metrics.LiveStreamClosed();
+            }
+
             channel.Writer.TryComplete();
         });
     }
@@ -139,11 +147,12 @@ public sealed class LiveHub
             }
         }
 
-        public void Remove(Channel<string> channel)
+        /// <summary>False when the channel had already left (a subscription disposed twice).</summary>
+        public bool Remove(Channel<string> channel)
         {
             lock (_lock)
             {
-                _channels.Remove(channel);
+                return _channels.Remove(channel);
             }
         }
 

@@ -74,13 +74,20 @@ public sealed class ComposeFileTests
         Assert.True(result.ExitCode == 0, result.Output);
         var services = ResolvedServices(result.StandardOutput);
 
-        Assert.Equal(["api", "caddy", "db", "migrate", "redis"], services.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["api", "caddy", "db", "grafana", "grafana-login", "migrate", "redis"], services.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, block) in services)
         {
             var publishes = block.Contains("\n    ports:", StringComparison.Ordinal);
-            Assert.True(publishes == (name == "caddy"), $"service {name} publishes ports: {publishes}");
+            Assert.True(publishes == (name is "caddy" or "grafana"), $"service {name} publishes ports: {publishes}");
             Assert.Contains("\n    healthcheck:", block, StringComparison.Ordinal);
         }
+
+        // Grafana is optional and reachable from the host itself only.
+        Assert.Matches(@"profiles:\s+- grafana", services["grafana"]);
+        Assert.Matches(@"profiles:\s+- grafana", services["grafana-login"]);
+        Assert.Matches(@"ports:\s+- 127\.0\.0\.1:3000:3000", services["grafana"]);
+        Assert.Contains("grafana/grafana-oss:", services["grafana"], StringComparison.Ordinal);
+        Assert.Matches(@"migrate:\s+condition: service_completed_successfully", services["grafana-login"]);
 
         Assert.Contains("published: 443", services["caddy"], StringComparison.Ordinal);
         Assert.Matches(@"migrate:\s+condition: service_completed_successfully", services["api"]);
