@@ -84,7 +84,8 @@ public sealed class AlertOutbox(AccountDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var expire = Command(connection, transaction, """
-            UPDATE alert_deliveries SET state = 'dropped', last_error = coalesce(last_error, 'expired before it could be delivered')
+            UPDATE alert_deliveries SET state = 'dropped',
+                last_error = 'expired before it could be delivered' || coalesce('; last attempt: ' || last_error, '')
             WHERE state = 'pending' AND alert_id IN (SELECT id FROM alerts WHERE expires_at IS NOT NULL AND expires_at <= @now)
             """, ("now", database.Instant(now))))
         {
