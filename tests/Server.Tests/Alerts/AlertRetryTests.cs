@@ -36,7 +36,7 @@ public sealed class AlertRetryTests : IAsyncLifetime
         _receiver.Down = true;
         _server.Clock.Set(Quarter + TimeSpan.FromMinutes(3));
         await client.IngestAsync(home.Draw(Quarter, TimeSpan.FromMinutes(3), 4000));
-        await Eventually.HoldsAsync(async () => (await DeliveriesAsync(client, "peak_at_risk", Quarter)).All(d => d.Attempts >= 1 && d.Error is not null),
+        await Eventually.HoldsAsync(async () => (await DeliveriesAsync(client, "peak_at_risk", Quarter)) is { Count: 2 } d && d.All(x => x.Attempts >= 1 && x.Error is not null),
             "failed attempts on both channels");
 
         var failing = await DeliveriesAsync(client, "peak_at_risk", Quarter);

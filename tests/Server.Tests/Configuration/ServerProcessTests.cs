@@ -65,7 +65,7 @@ public sealed class ServerProcessTests(PostgresClusterFixture cluster) : IDispos
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM schema_version", connection);
-        Assert.Equal(4L, await command.ExecuteScalarAsync());
+        Assert.Equal(5L, await command.ExecuteScalarAsync());
     }
 
     [Fact]
