@@ -82,6 +82,15 @@ public sealed class AlertOutbox(AccountDatabase database)
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
+        // The worker asks every second; without pending rows it takes no write lock (SQLite has one for the whole file).
+        await using (var any = Command(connection, null, "SELECT 1 FROM alert_deliveries WHERE state = 'pending' LIMIT 1"))
+        {
+            if (await any.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                return [];
+            }
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var expire = Command(connection, transaction, """
             UPDATE alert_deliveries SET state = 'dropped',

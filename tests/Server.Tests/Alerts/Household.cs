@@ -52,3 +52,20 @@ public static class Eventually
         }
     }
 }
+
+public static class AlertApi
+{
+    /// <summary>
+    /// Waits until every delivery of the device has an outcome written (delivered, dropped, or failed and waiting
+    /// for its retry). A test moves its clock only then: a jump past a claim's lease while its send is still in
+    /// flight would let the next pass claim it again.
+    /// </summary>
+    public static Task SettledAsync(HttpClient client, string deviceId) => Eventually.HoldsAsync(async () =>
+    {
+        using var response = await client.GetAsync($"/v1/devices/{deviceId}/alerts");
+        var alerts = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("alerts");
+        return alerts.EnumerateArray().SelectMany(a => a.GetProperty("deliveries").EnumerateArray())
+            .All(d => d.GetProperty("state").GetString() != "pending"
+                || (d.TryGetProperty("last_error", out var error) && error.ValueKind == System.Text.Json.JsonValueKind.String));
+    }, "the deliveries to settle");
+}
