@@ -17,6 +17,8 @@ command -v pg_ctl >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] ||
 command -v clang >/dev/null 2>&1 || need+=(clang)
 command -v ld.lld >/dev/null 2>&1 || need+=(lld)
 [ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
+# A real MQTT broker for the alert tests (Home Assistant discovery, states, events).
+[ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 
 if ((${#need[@]})); then
   sudo=""

@@ -20,3 +20,7 @@ SELECT create_reference_table('user_api_tokens');
 SELECT create_reference_table('sign_in_failures');
 SELECT create_reference_table('grid_tariffs');
 SELECT create_reference_table('data_protection_keys');
+-- The alert outbox is claimed across all devices by the delivery workers (the due rows, whatever the home):
+-- a handful of rows per home and day, kept on every worker.
+SELECT create_reference_table('alerts');
+SELECT create_reference_table('alert_deliveries');

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Server.Accounts;
+using P1Telemetry.Server.Alerts;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Dashboard;
@@ -74,6 +75,7 @@ public static class ServerApplication
         services.AddSingleton<LiveHub>();
         services.AddSingleton<DashboardAssets>();
         services.AddReadPath(configuration);
+        services.AddAlerts(configuration);
         return builder;
     }
 
@@ -118,6 +120,7 @@ public static class ServerApplication
         api.MapReadPath();
         api.MapSession();
         api.MapDevices();
+        api.MapAlerts();
         return app;
     }
 

@@ -73,6 +73,26 @@ public sealed record DeviceSettingsResponse
     public required decimal VatPct { get; init; }
 
     public int? GoalPeakW { get; init; }
+
+    public required bool AlertsEnabled { get; init; }
+
+    public required int AlertRiskPct { get; init; }
+
+    public required int AlertNoDataMin { get; init; }
+
+    /// <summary>The device's own ntfy topic; null when it uses the server's (NTFY_URL) or none.</summary>
+    public string? NtfyUrl { get; init; }
+
+    /// <summary>Whether the device's ntfy token is set; the token itself is never returned.</summary>
+    public required bool NtfyTokenSet { get; init; }
+
+    public string? WebhookUrl { get; init; }
+
+    /// <summary>Whether the device's webhook secret is set; the secret itself is never returned.</summary>
+    public required bool WebhookSecretSet { get; init; }
+
+    /// <summary>The channels its alerts go to (ntfy, webhook, mqtt), from its own settings and the server's.</summary>
+    public required IReadOnlyList<string> AlertChannels { get; init; }
 }
 
 /// <summary>The CLI's <c>--json</c> answers.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using P1Telemetry.Server.Alerts;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
@@ -35,19 +36,19 @@ public static class DeviceSettingsEndpoints
     }
 
     internal static async Task<Results<JsonHttpResult<DeviceSettingsResponse>, ProblemHttpResult>> GetAsync(
-        string id, HttpContext context, DeviceSettingsCatalog catalog, ReadPathSettings settings)
+        string id, HttpContext context, DeviceSettingsCatalog catalog, ReadPathSettings settings, AlertSettingsResolver alerts)
     {
         if (await DeviceAccess.AuthorizeAsync(context, id, DeviceRight.Manage) is { } problem)
         {
             return problem;
         }
 
-        return Json(id, settings.For(id));
+        return Json(id, settings.For(id), catalog.Find(id), alerts.For(id));
     }
 
     internal static async Task<Results<JsonHttpResult<DeviceSettingsResponse>, ProblemHttpResult>> PutAsync(
         string id, HttpContext context, DeviceSettingsCatalog catalog, DeviceStore devices, ReadPathSettings settings,
-        DeviceChangeFeed changes, CancellationToken cancellationToken)
+        DeviceChangeFeed changes, AlertSettingsResolver alerts, CancellationToken cancellationToken)
     {
         if (await DeviceAccess.AuthorizeAsync(context, id, DeviceRight.Manage) is { } problem)
         {
@@ -95,15 +96,23 @@ public static class DeviceSettingsEndpoints
             catalog.Upsert(updated);
             // Every replica's live-quarter context follows the device's time zone.
             changes.Publish(id);
-            return Json(id, settings.For(id));
+            return Json(id, settings.For(id), catalog.Find(id), alerts.For(id));
         }
     }
 
-    private static JsonHttpResult<DeviceSettingsResponse> Json(string id, DeviceReadSettings device) =>
-        TypedResults.Json(Describe(id, device), AccountsJsonContext.Default.DeviceSettingsResponse);
+    private static JsonHttpResult<DeviceSettingsResponse> Json(string id, DeviceReadSettings device, DeviceSettings? own, DeviceAlertSettings alerts) =>
+        TypedResults.Json(Describe(id, device, own, alerts), AccountsJsonContext.Default.DeviceSettingsResponse);
 
-    private static DeviceSettingsResponse Describe(string id, DeviceReadSettings device) => new()
+    private static DeviceSettingsResponse Describe(string id, DeviceReadSettings device, DeviceSettings? own, DeviceAlertSettings alerts) => new()
     {
+        AlertsEnabled = alerts.Enabled,
+        AlertRiskPct = alerts.RiskPct,
+        AlertNoDataMin = alerts.NoDataMin,
+        NtfyUrl = own?.NtfyUrl,
+        NtfyTokenSet = own?.NtfyToken is not null,
+        WebhookUrl = own?.WebhookUrl,
+        WebhookSecretSet = own?.WebhookSecret is not null,
+        AlertChannels = alerts.Channels(),
         DeviceId = id,
         Name = device.Name,
         Timezone = device.TimeZoneId,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using P1Telemetry.Contracts.Domain;
+using P1Telemetry.Server.Alerts;
 using P1Telemetry.Server.Capacity;
 
 namespace P1Telemetry.Server.Accounts;
@@ -22,6 +23,13 @@ public static class DeviceSettingsFields
         ("tariff_eur_per_kw_year", SetTariff),
         ("vat_pct", SetVat),
         ("goal_peak_w", SetGoal),
+        ("alerts_enabled", SetAlertsEnabled),
+        ("alert_risk_pct", SetRiskPct),
+        ("alert_no_data_min", SetNoDataMin),
+        ("ntfy_url", (DeviceSettings c, JsonElement v, DeviceSettingsCatalog _, out string? e) => SetText(c, v, "ntfy_url", ChannelUrls.CheckHttp, (d, x) => d with { NtfyUrl = x }, out e)),
+        ("ntfy_token", (DeviceSettings c, JsonElement v, DeviceSettingsCatalog _, out string? e) => SetText(c, v, "ntfy_token", x => ChannelUrls.CheckSecret(x, "a token"), (d, x) => d with { NtfyToken = x }, out e)),
+        ("webhook_url", (DeviceSettings c, JsonElement v, DeviceSettingsCatalog _, out string? e) => SetText(c, v, "webhook_url", ChannelUrls.CheckHttp, (d, x) => d with { WebhookUrl = x }, out e)),
+        ("webhook_secret", (DeviceSettings c, JsonElement v, DeviceSettingsCatalog _, out string? e) => SetText(c, v, "webhook_secret", x => ChannelUrls.CheckSecret(x, "a secret"), (d, x) => d with { WebhookSecret = x }, out e)),
     ];
 
     public static IEnumerable<string> Names => Fields.Select(f => f.Name);
@@ -55,6 +63,12 @@ public static class DeviceSettingsFields
             }
 
             result = next;
+        }
+
+        if (result.WebhookUrl is not null && result.WebhookSecret is null)
+        {
+            (field, error) = ("webhook_secret", "webhook_secret must be set with webhook_url: every webhook is signed.");
+            return null;
         }
 
         (field, error) = (null, null);
@@ -176,6 +190,81 @@ public static class DeviceSettingsFields
 
         error = null;
         return current with { GoalPeakW = goal };
+    }
+
+    private static DeviceSettings? SetAlertsEnabled(DeviceSettings current, JsonElement value, DeviceSettingsCatalog catalog, out string? error)
+    {
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+        {
+            error = "alerts_enabled must be true, false or null (the server's default).";
+            return null;
+        }
+
+        error = null;
+        return current with { AlertsEnabled = value.ValueKind == JsonValueKind.Null ? null : value.GetBoolean() };
+    }
+
+    private static DeviceSettings? SetRiskPct(DeviceSettings current, JsonElement value, DeviceSettingsCatalog catalog, out string? error)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            error = null;
+            return current with { AlertRiskPct = null };
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var pct) || pct < 1 || pct > 100)
+        {
+            error = "alert_risk_pct must be a whole percentage between 1 and 100, or null.";
+            return null;
+        }
+
+        error = null;
+        return current with { AlertRiskPct = pct };
+    }
+
+    private static DeviceSettings? SetNoDataMin(DeviceSettings current, JsonElement value, DeviceSettingsCatalog catalog, out string? error)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            error = null;
+            return current with { AlertNoDataMin = null };
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var minutes) || minutes < 1 || minutes > 10_080)
+        {
+            error = "alert_no_data_min must be a whole number of minutes between 1 and 10080, or null.";
+            return null;
+        }
+
+        error = null;
+        return current with { AlertNoDataMin = minutes };
+    }
+
+    /// <summary>A channel's URL or secret: a string that passes <paramref name="check"/>, or null to remove it.</summary>
+    private static DeviceSettings? SetText(DeviceSettings current, JsonElement value, string name, Func<string, string?> check,
+        Func<DeviceSettings, string?, DeviceSettings> set, out string? error)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            error = null;
+            return set(current, null);
+        }
+
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        if (text is not { Length: > 0 })
+        {
+            error = $"{name} must be a non-empty string, or null to remove it.";
+            return null;
+        }
+
+        if (check(text) is { } problem)
+        {
+            error = $"{name} {problem}";
+            return null;
+        }
+
+        error = null;
+        return set(current, text);
     }
 
     private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";

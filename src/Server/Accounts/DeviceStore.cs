@@ -30,16 +30,22 @@ public sealed class DeviceStore(AccountDatabase database, TimeProvider timeProvi
         var now = database.Instant(timeProvider.GetUtcNow());
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = AccountDatabase.Command(connection, """
-            INSERT INTO devices (device_id, name, timezone, grid_area, tariff_eur_per_kw_year, vat_pct, goal_peak_w, created_at, updated_at)
-            VALUES (@id, @name, @tz, @area, @tariff, @vat, @goal, @now, @now)
+            INSERT INTO devices (device_id, name, timezone, grid_area, tariff_eur_per_kw_year, vat_pct, goal_peak_w,
+                alerts_enabled, alert_risk_pct, alert_no_data_min, ntfy_url, ntfy_token, webhook_url, webhook_secret, created_at, updated_at)
+            VALUES (@id, @name, @tz, @area, @tariff, @vat, @goal, @alerts, @risk, @nodata, @ntfy, @ntfytoken, @hook, @hooksecret, @now, @now)
             ON CONFLICT (device_id) DO UPDATE SET
                 name = excluded.name, timezone = excluded.timezone, grid_area = excluded.grid_area,
                 tariff_eur_per_kw_year = excluded.tariff_eur_per_kw_year, vat_pct = excluded.vat_pct,
-                goal_peak_w = excluded.goal_peak_w, updated_at = excluded.updated_at
+                goal_peak_w = excluded.goal_peak_w, alerts_enabled = excluded.alerts_enabled,
+                alert_risk_pct = excluded.alert_risk_pct, alert_no_data_min = excluded.alert_no_data_min,
+                ntfy_url = excluded.ntfy_url, ntfy_token = excluded.ntfy_token,
+                webhook_url = excluded.webhook_url, webhook_secret = excluded.webhook_secret, updated_at = excluded.updated_at
             """,
             ("id", device.DeviceId), ("name", device.Name), ("tz", device.TimeZone), ("area", device.GridArea),
             ("tariff", database.Number(device.TariffEurPerKwYear)), ("vat", database.Number(device.VatPct)),
-            ("goal", device.GoalPeakW), ("now", now));
+            ("goal", device.GoalPeakW), ("alerts", device.AlertsEnabled), ("risk", device.AlertRiskPct), ("nodata", device.AlertNoDataMin),
+            ("ntfy", device.NtfyUrl), ("ntfytoken", device.NtfyToken), ("hook", device.WebhookUrl), ("hooksecret", device.WebhookSecret),
+            ("now", now));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -47,7 +53,8 @@ public sealed class DeviceStore(AccountDatabase database, TimeProvider timeProvi
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = AccountDatabase.Command(connection, """
-            SELECT device_id, name, timezone, grid_area, tariff_eur_per_kw_year, vat_pct, goal_peak_w
+            SELECT device_id, name, timezone, grid_area, tariff_eur_per_kw_year, vat_pct, goal_peak_w,
+                   alerts_enabled, alert_risk_pct, alert_no_data_min, ntfy_url, ntfy_token, webhook_url, webhook_secret
             FROM devices ORDER BY device_id
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -56,7 +63,16 @@ public sealed class DeviceStore(AccountDatabase database, TimeProvider timeProvi
         {
             devices.Add(new DeviceSettings(
                 reader.GetString(0), reader.GetString(1), AccountDatabase.ReadString(reader, 2), AccountDatabase.ReadString(reader, 3),
-                AccountDatabase.ReadDecimal(reader, 4), AccountDatabase.ReadDecimal(reader, 5), AccountDatabase.ReadInt(reader, 6)));
+                AccountDatabase.ReadDecimal(reader, 4), AccountDatabase.ReadDecimal(reader, 5), AccountDatabase.ReadInt(reader, 6))
+            {
+                AlertsEnabled = reader.IsDBNull(7) ? null : Convert.ToBoolean(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture),
+                AlertRiskPct = AccountDatabase.ReadInt(reader, 8),
+                AlertNoDataMin = AccountDatabase.ReadInt(reader, 9),
+                NtfyUrl = AccountDatabase.ReadString(reader, 10),
+                NtfyToken = AccountDatabase.ReadString(reader, 11),
+                WebhookUrl = AccountDatabase.ReadString(reader, 12),
+                WebhookSecret = AccountDatabase.ReadString(reader, 13),
+            });
         }
 
         return devices;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using P1Telemetry.Server.Alerts;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Diagnostics;
 using P1Telemetry.Server.Storage;
@@ -26,7 +27,8 @@ public static class HealthEndpoints
         return endpoints;
     }
 
-    internal static async Task<IResult> CheckAsync(ISampleStore store, ICache cache, ServerMetrics metrics, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    internal static async Task<IResult> CheckAsync(ISampleStore store, ICache cache, AlertHealth alerts, ServerMetrics metrics, ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger(typeof(HealthEndpoints));
         var database = await ProbeAsync(ct => store.CheckHealthAsync(ct), cancellationToken);
@@ -42,11 +44,25 @@ public static class HealthEndpoints
             Log.CacheFailed(logger, cacheProbe.Error, cache.Kind, "health check");
         }
 
-        var status = database.Error is not null ? "unhealthy" : cacheProbe.Error is not null ? "degraded" : "healthy";
+        AlertsStatus? alertStatus = null;
+        if (database.Error is null)
+        {
+            var alertProbe = await ProbeAsync(async ct => alertStatus = await alerts.CheckAsync(ct), cancellationToken);
+            if (alertProbe.Error is not null)
+            {
+                metrics.DatabaseError("health");
+                Log.DatabaseUnavailable(logger, alertProbe.Error);
+            }
+        }
+
+        var status = database.Error is not null ? "unhealthy"
+            : cacheProbe.Error is not null || alertStatus is { Status: not "ok" } ? "degraded"
+            : "healthy";
         var report = new HealthReport(
             status,
             new DependencyStatus(database.Error is null ? "up" : "down", store.Backend, Public(database.Error)),
-            new DependencyStatus(cacheProbe.Error is null ? "up" : "down", cache.Kind, Public(cacheProbe.Error)));
+            new DependencyStatus(cacheProbe.Error is null ? "up" : "down", cache.Kind, Public(cacheProbe.Error)),
+            alertStatus);
         return database.Error is null
             ? TypedResults.Ok(report)
             : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -82,7 +98,8 @@ public static class HealthEndpoints
 public sealed record HealthReport(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("database")] DependencyStatus Database,
-    [property: JsonPropertyName("cache")] DependencyStatus Cache);
+    [property: JsonPropertyName("cache")] DependencyStatus Cache,
+    [property: JsonPropertyName("alerts")] AlertsStatus? Alerts = null);
 
 public sealed record DependencyStatus(
     [property: JsonPropertyName("status")] string Status,

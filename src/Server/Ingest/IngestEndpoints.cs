@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Wire;
+using P1Telemetry.Server.Alerts;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Diagnostics;
@@ -40,6 +41,7 @@ public static class IngestEndpoints
         LatestSampleCache latest,
         HistoryCache history,
         DeviceChangeFeed changes,
+        AlertSignals alerts,
         IOptions<IngestOptions> options,
         ServerMetrics metrics,
         TimeProvider timeProvider,
@@ -49,7 +51,7 @@ public static class IngestEndpoints
         var started = timeProvider.GetTimestamp();
         try
         {
-            var answer = await StoreAsync(context, store, latest, history, changes, options, metrics, timeProvider, loggerFactory, cancellationToken);
+            var answer = await StoreAsync(context, store, latest, history, changes, alerts, options, metrics, timeProvider, loggerFactory, cancellationToken);
             metrics.IngestAnswered(answer.Result is ProblemHttpResult problem ? problem.StatusCode : StatusCodes.Status200OK,
                 timeProvider.GetElapsedTime(started));
             return answer;
@@ -75,6 +77,7 @@ public static class IngestEndpoints
         LatestSampleCache latest,
         HistoryCache history,
         DeviceChangeFeed changes,
+        AlertSignals alerts,
         IOptions<IngestOptions> options,
         ServerMetrics metrics,
         TimeProvider timeProvider,
@@ -149,6 +152,7 @@ public static class IngestEndpoints
             // Live streams on every replica push the batch's newest sample without a read of their own; one
             // that is older than what a stream already showed (a backlog) is ignored there.
             changes.PublishSample(caller, batch.Samples.MaxBy(sample => sample.Ts)!);
+            alerts.Committed(caller);
         }
 
         Log.Ingested(logger, caller, result.Inserted, result.Duplicates);

@@ -41,6 +41,8 @@ public sealed class ServerProcessTests(PostgresClusterFixture cluster) : IDispos
     [InlineData("MAX_BATCH_SAMPLES", "0")]
     [InlineData("LOG_LEVEL", "Chatty")]
     [InlineData("METRICS_TOKEN", "short")]
+    [InlineData("NTFY_URL", "ntfy.example/topic")]
+    [InlineData("MQTT_URL", "http://broker:1883")]
     public async Task A_bad_setting_stops_the_process_with_a_message_naming_it(string variable, string value)
     {
         await using var server = ServerProcess.Start(Environment((variable, value)));

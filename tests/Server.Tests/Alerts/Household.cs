@@ -1,0 +1,71 @@
+using P1Telemetry.Contracts.Wire;
+
+namespace P1Telemetry.Server.Tests.Alerts;
+
+/// <summary>A household's readings every 10 s whose import register integrates the power drawn.</summary>
+public sealed class Household(string deviceId, double importKwh = 1000)
+{
+    private double _importKwh = importKwh;
+
+    public List<Sample> Draw(DateTimeOffset from, TimeSpan duration, int powerW)
+    {
+        var step = TimeSpan.FromSeconds(10);
+        var samples = new List<Sample>();
+        for (var ts = from; ts < from + duration; ts += step)
+        {
+            samples.Add(new Sample
+            {
+                DeviceId = deviceId,
+                Ts = ts,
+                PowerW = powerW,
+                ImportPowerW = powerW,
+                EnergyImportKwh = Math.Round(_importKwh, 4),
+                EnergyExportKwh = 10,
+            });
+            _importKwh += powerW * step.TotalHours / 1000;
+        }
+
+        return samples;
+    }
+}
+
+public static class Eventually
+{
+    /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> after the timeout.</summary>
+    public static async Task HoldsAsync(Func<bool> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(200);
+        }
+    }
+}
+
+public static class AlertApi
+{
+    /// <summary>
+    /// Waits until every delivery of the device has an outcome written (delivered, dropped, or failed and waiting
+    /// for its retry). A test moves its clock only then: a jump past a claim's lease while its send is still in
+    /// flight would let the next pass claim it again.
+    /// </summary>
+    public static Task SettledAsync(HttpClient client, string deviceId) => Eventually.HoldsAsync(async () =>
+    {
+        using var response = await client.GetAsync($"/v1/devices/{deviceId}/alerts");
+        var alerts = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("alerts");
+        return alerts.EnumerateArray().SelectMany(a => a.GetProperty("deliveries").EnumerateArray())
+            .All(d => d.GetProperty("state").GetString() != "pending"
+                || (d.TryGetProperty("last_error", out var error) && error.ValueKind == System.Text.Json.JsonValueKind.String));
+    }, "the deliveries to settle");
+}
