@@ -73,6 +73,7 @@ public static class ServerApplication
         services.AddSingleton<LiveHub>();
         services.AddSingleton<DashboardAssets>();
         services.AddReadPath(configuration);
+        builder.AddLoopbackListener();
         return builder;
     }
 
@@ -89,6 +90,7 @@ public static class ServerApplication
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseLoopbackListenerRules();
         app.UseAuthentication();
         app.UseSessionAntiforgery();
         app.UseRateLimiter();

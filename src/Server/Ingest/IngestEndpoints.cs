@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Wire;
+using P1Telemetry.Server.Accounts;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Diagnostics;
@@ -40,6 +41,7 @@ public static class IngestEndpoints
         LatestSampleCache latest,
         HistoryCache history,
         DeviceChangeFeed changes,
+        DeviceUploads uploads,
         IOptions<IngestOptions> options,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
@@ -111,6 +113,7 @@ public static class IngestEndpoints
             changes.PublishSample(caller, batch.Samples.MaxBy(sample => sample.Ts)!);
         }
 
+        await uploads.RecordAsync(caller, timeProvider.GetUtcNow(), CancellationToken.None);
         Log.Ingested(logger, caller, result.Inserted, result.Duplicates);
         return TypedResults.Ok(new IngestResponse(result.Inserted, result.Duplicates));
     }

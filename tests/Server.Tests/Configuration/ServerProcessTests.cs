@@ -59,11 +59,11 @@ public sealed class ServerProcessTests(PostgresClusterFixture cluster) : IDispos
         await using var server = ServerProcess.Start(Environment(("DATABASE_URL", url)), "migrate");
 
         Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains("postgresql schema at version 4", server.StandardOutput);
+        Assert.Contains("postgresql schema at version 5", server.StandardOutput);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM schema_version", connection);
-        Assert.Equal(4L, await command.ExecuteScalarAsync());
+        Assert.Equal(5L, await command.ExecuteScalarAsync());
     }
 
     [Fact]

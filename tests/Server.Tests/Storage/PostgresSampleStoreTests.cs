@@ -34,7 +34,7 @@ public sealed class PostgresSampleStoreTests(PostgresClusterFixture cluster) : S
             """);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        Assert.Equal([1, 2, 3, 4], reader.GetFieldValue<int[]>(0));
+        Assert.Equal([1, 2, 3, 4, 5], reader.GetFieldValue<int[]>(0));
         Assert.Equal("r", reader.GetString(1));
     }
 }
