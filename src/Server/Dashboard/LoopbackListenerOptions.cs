@@ -8,7 +8,7 @@ public sealed class LoopbackListenerOptions
 {
     public const string Variable = "DASHBOARD_LOOPBACK_HTTP_PORT";
 
-    [ConfigurationKeyName(Variable)]
+    [ConfigurationKeyName("DASHBOARD_LOOPBACK_HTTP_PORT")]
     public string? LoopbackHttpPort { get; set; }
 
     /// <summary>The port, or null when the listener is off (or the setting is invalid, which stops the start).</summary>
