@@ -20,6 +20,8 @@ public sealed partial class DeviceUploads(AccountDatabase database, ILogger<Devi
     /// <summary>Notes an accepted upload of <paramref name="deviceId"/>; a failing write never fails the ingest.</summary>
     public async Task RecordAsync(string deviceId, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        // Whole microseconds, as both databases store instants: every replica then answers the same value.
+        at = new DateTimeOffset(at.UtcTicks - (at.UtcTicks % 10), TimeSpan.Zero);
         var upload = _uploads.GetOrAdd(deviceId, static _ => new Upload());
         lock (upload)
         {

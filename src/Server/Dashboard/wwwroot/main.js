@@ -361,14 +361,17 @@ function renderMonth() {
     zone: m.timezone,
     xRange: [Date.parse(m.from) / 1000, Date.parse(m.to) / 1000],
   });
-  // The server's daily peaks, one bar per local day; a day without data has no bar.
-  const xsDays = days.map((_, i) => i + 1);
-  drawChart('daily-chart', [xsDays, days.map((d) => (d.peak_w === null ? null : d.peak_w / 1000))], {
+  // The server's daily peaks, one bar per local day at its day of the month; a day without data has no bar,
+  // and the axis spans the whole month so that the days still to come show as room.
+  const [year, monthNumber] = m.month.split('-').map(Number);
+  const daysInMonth = new Date(Date.UTC(year, monthNumber, 0)).getUTCDate();
+  const dayNumbers = days.map((d) => Number(d.date.slice(8, 10)));
+  drawChart('daily-chart', [dayNumbers, days.map((d) => (d.peak_w === null ? null : d.peak_w / 1000))], {
     series: [{}, bars(t('dailyPeaks'), 'accent', 0)],
     short: true,
-    xValues: (values) => values.map((v) => (Number.isInteger(v) && days[v - 1] ? dayText(days[v - 1].date, { day: 'numeric' }) : '')),
+    xValues: (values) => values.map((v) => (Number.isInteger(v) && v >= 1 && v <= daysInMonth ? num(v) : '')),
     xLabel: t('date'),
-    xRange: [0.5, Math.max(xsDays.length, 1) + 0.5],
+    xRange: [0.5, daysInMonth + 0.5],
   });
 }
 
@@ -450,6 +453,8 @@ function renderHistory() {
     time: true,
     zone: s.timezone,
     digits: 2,
+    // The asked period, whatever it holds: a lone bucket would leave the scale to guess a span.
+    xRange: [Date.parse(s.from) / 1000, Date.parse(s.to) / 1000],
   });
 }
 
