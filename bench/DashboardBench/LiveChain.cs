@@ -72,6 +72,13 @@ internal static class LiveChain
                 var shown = changes.RootElement.EnumerateArray()
                     .Select(c => (Text: c[0].GetString()!, At: DateTimeOffset.FromUnixTimeMilliseconds(c[1].GetInt64())))
                     .ToList();
+                // The raw material, to look at when a number surprises.
+                var dump = Path.Combine(Path.GetDirectoryName(fixture.ScreenshotDirectory)!, "live-chain.txt");
+                await File.WriteAllLinesAsync(dump, [
+                    .. produced.Select(r => $"produced {r.Ts:HH:mm:ss.fff} {r.Text}"),
+                    .. shown.Select(c => $"shown    {c.At:HH:mm:ss.fff} {c.Text}"),
+                ]);
+                Console.Error.WriteLine($"live chain: {produced.Count} readings, {shown.Count} page changes ({dump})");
                 return (Latencies(produced, shown), produced.Count);
             }
             finally
@@ -87,24 +94,37 @@ internal static class LiveChain
     }
 
     /// <summary>
-    /// Each reading is matched with the first change of the page after it that shows its number and does not
-    /// already belong to an earlier reading. A reading whose number equals the one before it shows no change of
-    /// its own; it then takes the next change, which errs on the long side, never the short one.
+    /// A reading's latency is the time until the page first shows it or a newer one (the stream pushes at most
+    /// once a second, so a reading may be overtaken). A change of the page shows the reading that produced its
+    /// number within the 10 s before it; when several readings in a row had that number, the earliest of them,
+    /// which errs on the long side, never the short one. Readings never overtaken within the run are left out.
     /// </summary>
     private static List<double> Latencies(List<(DateTimeOffset Ts, string Text)> produced, List<(string Text, DateTimeOffset At)> shown)
     {
-        var latencies = new List<double>();
-        var next = 0;
-        foreach (var (ts, text) in produced)
+        var displays = new List<(DateTimeOffset Reading, DateTimeOffset At)>();
+        foreach (var (text, at) in shown)
         {
-            for (var i = next; i < shown.Count; i++)
+            var latest = produced.FindLastIndex(r => r.Ts <= at && r.Ts > at - TimeSpan.FromSeconds(10) && r.Text == text);
+            if (latest < 0)
             {
-                if (shown[i].At >= ts && shown[i].Text == text)
-                {
-                    latencies.Add((shown[i].At - ts).TotalMilliseconds);
-                    next = i + 1;
-                    break;
-                }
+                continue;
+            }
+
+            while (latest > 0 && produced[latest - 1].Text == text && produced[latest - 1].Ts > at - TimeSpan.FromSeconds(10))
+            {
+                latest--;
+            }
+
+            displays.Add((produced[latest].Ts, at));
+        }
+
+        var latencies = new List<double>();
+        foreach (var (ts, _) in produced)
+        {
+            var first = displays.Where(d => d.Reading >= ts).Select(d => d.At).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            if (first != DateTimeOffset.MaxValue)
+            {
+                latencies.Add((first - ts).TotalMilliseconds);
             }
         }
 

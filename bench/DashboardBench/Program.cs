@@ -6,6 +6,10 @@ using P1Telemetry.Dashboard.Tests;
 // The dashboard's costs, measured against the real server with a month and a half of readings.
 var connections = Option("--connections", 1000);
 var liveSeconds = Option("--live-seconds", 60);
+// --only-live: the latency of the whole chain alone.
+var onlyLive = args.Contains("--only-live");
+// Timings are measured, not asserted: a busy machine must not fail the run on a test's 5 s expectation.
+Assertions.SetDefaultExpectTimeout(30_000);
 var fixture = new DashboardServer();
 await fixture.InitializeAsync();
 var rows = new List<(string Name, string Value, string Target)>();
@@ -59,33 +63,36 @@ try
     rows.Add(("meter reading produced -> number in the browser, p50", $"{Percentile(0.5):F0} ms ({latencies.Count}/{readings} readings seen)", "-"));
     rows.Add(("meter reading produced -> number in the browser, p95", $"{Percentile(0.95):F0} ms (max {Percentile(1):F0} ms)", "<= 1500 ms"));
 
-    // 4. Memory with many open streams, and the time one ingest takes to reach them all.
-    var before = ResidentMegabytes(fixture.Server.ProcessId);
-    var streams = new List<LiveEvents>();
-    var opening = Stopwatch.StartNew();
-    for (var i = 0; i < connections; i++)
+    if (!onlyLive)
     {
-        var client = fixture.Client(DashboardServer.TokenA);
-        var stream = await LiveEvents.OpenAsync(client, DashboardServer.HomeA);
-        await stream.NextAsync("realtime", TimeSpan.FromSeconds(30));
-        streams.Add(stream);
-    }
+        // 4. Memory with many open streams, and the time one ingest takes to reach them all.
+        var before = ResidentMegabytes(fixture.Server.ProcessId);
+        var streams = new List<LiveEvents>();
+        var opening = Stopwatch.StartNew();
+        for (var i = 0; i < connections; i++)
+        {
+            var client = fixture.Client(DashboardServer.TokenA);
+            var stream = await LiveEvents.OpenAsync(client, DashboardServer.HomeA);
+            await stream.NextAsync("realtime", TimeSpan.FromSeconds(30));
+            streams.Add(stream);
+        }
 
-    opening.Stop();
-    await Task.Delay(2000);
-    var after = ResidentMegabytes(fixture.Server.ProcessId);
-    var fanout = Stopwatch.StartNew();
-    var last = await fixture.IngestNowAsync(4321);
-    await Task.WhenAll(streams.Select(s => s.NextAsync("realtime", TimeSpan.FromSeconds(60), e => e.GetProperty("power_w").GetInt32() == 4321)));
-    fanout.Stop();
-    rows.Add(($"server RSS before / with {connections} open streams", $"{before:F0} MB / {after:F0} MB ({(after - before) * 1024 / connections:F1} KB per stream)", "-"));
-    rows.Add(($"one ingest reaching all {connections} streams", $"{fanout.Elapsed.TotalMilliseconds:F0} ms (opening them took {opening.Elapsed.TotalSeconds:F1} s)", "-"));
-    foreach (var stream in streams)
-    {
-        await stream.DisposeAsync();
-    }
+        opening.Stop();
+        await Task.Delay(2000);
+        var after = ResidentMegabytes(fixture.Server.ProcessId);
+        var fanout = Stopwatch.StartNew();
+        var last = await fixture.IngestNowAsync(4321);
+        await Task.WhenAll(streams.Select(s => s.NextAsync("realtime", TimeSpan.FromSeconds(60), e => e.GetProperty("power_w").GetInt32() == 4321)));
+        fanout.Stop();
+        rows.Add(($"server RSS before / with {connections} open streams", $"{before:F0} MB / {after:F0} MB ({(after - before) * 1024 / connections:F1} KB per stream)", "-"));
+        rows.Add(($"one ingest reaching all {connections} streams", $"{fanout.Elapsed.TotalMilliseconds:F0} ms (opening them took {opening.Elapsed.TotalSeconds:F1} s)", "-"));
+        foreach (var stream in streams)
+        {
+            await stream.DisposeAsync();
+        }
 
-    _ = last;
+        _ = last;
+    }
 }
 finally
 {
