@@ -94,28 +94,24 @@ internal static class LiveChain
     }
 
     /// <summary>
-    /// A reading's latency is the time until the page first shows it or a newer one (the stream pushes at most
-    /// once a second, so a reading may be overtaken). A change of the page shows the reading that produced its
-    /// number within the 10 s before it; when several readings in a row had that number, the earliest of them,
-    /// which errs on the long side, never the short one. Readings never overtaken within the run are left out.
+    /// A reading's latency is the time until the page first shows it or a newer one (a push may coalesce
+    /// readings). The page's changes are matched to the readings in order: each change shows the earliest
+    /// reading after the one the previous change showed that has its number and was produced before it (within
+    /// 10 s). On a run of equal numbers this picks the earlier reading, which errs on the long side, never the
+    /// short one. Readings not overtaken by the end of the run are left out.
     /// </summary>
     private static List<double> Latencies(List<(DateTimeOffset Ts, string Text)> produced, List<(string Text, DateTimeOffset At)> shown)
     {
         var displays = new List<(DateTimeOffset Reading, DateTimeOffset At)>();
+        var after = -1;
         foreach (var (text, at) in shown)
         {
-            var latest = produced.FindLastIndex(r => r.Ts <= at && r.Ts > at - TimeSpan.FromSeconds(10) && r.Text == text);
-            if (latest < 0)
+            var match = produced.FindIndex(after + 1, r => r.Ts <= at && r.Ts > at - TimeSpan.FromSeconds(10) && r.Text == text);
+            if (match >= 0)
             {
-                continue;
+                displays.Add((produced[match].Ts, at));
+                after = match;
             }
-
-            while (latest > 0 && produced[latest - 1].Text == text && produced[latest - 1].Ts > at - TimeSpan.FromSeconds(10))
-            {
-                latest--;
-            }
-
-            displays.Add((produced[latest].Ts, at));
         }
 
         var latencies = new List<double>();
