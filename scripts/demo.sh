@@ -13,6 +13,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 DEMO="${DEMO_DIR:-$ROOT/.demo}"
 SERVER_PORT="${DEMO_SERVER_PORT:-5443}"
+# The dashboard for a browser on this machine: plain HTTP on 127.0.0.1 only, no certificate to trust.
+DASHBOARD_PORT="${DEMO_DASHBOARD_PORT:-5480}"
 SIM_HTTP_PORT="${DEMO_SIM_HTTP_PORT:-18080}"
 SIM_HTTPS_PORT="${DEMO_SIM_HTTPS_PORT:-18443}"
 HISTORY_DAYS="${DEMO_HISTORY_DAYS:-60}"
@@ -195,9 +197,10 @@ SIM_CA="$(sim_ca_line | cut -d' ' -f2-)"
 wait_until simulator 30 "$PROBE" "http://127.0.0.1:$SIM_HTTP_PORT/api" 2
 
 # ---------------------------------------------------------------------------------------------------
-step "server (https://127.0.0.1:$SERVER_PORT, SQLite in .demo/data)"
+step "server (https://127.0.0.1:$SERVER_PORT and the dashboard on http://127.0.0.1:$DASHBOARD_PORT, SQLite in .demo/data)"
 start_child server env \
   ASPNETCORE_URLS="https://127.0.0.1:$SERVER_PORT" \
+  DASHBOARD_LOOPBACK_HTTP_PORT="$DASHBOARD_PORT" \
   ASPNETCORE_Kestrel__Certificates__Default__Path="$CERTS/server.pem" \
   ASPNETCORE_Kestrel__Certificates__Default__KeyPath="$CERTS/server-key.pem" \
   DATA_DIR="$DEMO/data" \
@@ -302,9 +305,11 @@ echo
 bold "P1 Telemetry demo is running."
 cat <<EOF
 
-  Dashboard:                      $BASE/
+  Dashboard (a browser on this machine, no certificate warning):
+                                  http://127.0.0.1:$DASHBOARD_PORT/
     sign in as '$DEMO_USER' with password '$DEMO_PASSWORD'
-    One step for a browser without certificate warning (the certificate comes from the demo's own CA):
+    This address answers on this machine only and refuses tokens and uploads; over HTTPS the same dashboard
+    is at $BASE/ once the browser trusts the demo's own CA, in one step:
       import $CERTS/ca.pem as a trusted authority (Chromium: Settings > Privacy and security > Security >
       Manage certificates > Authorities > Import; Firefox: Settings > Privacy & Security > Certificates >
       View Certificates > Authorities > Import), or on Debian/Ubuntu for Chromium in one command:

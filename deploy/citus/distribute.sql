@@ -10,6 +10,7 @@ SELECT create_distributed_table('samples', 'device_id');
 SELECT create_distributed_table('quarter_hours', 'device_id', colocate_with => 'samples');
 SELECT create_distributed_table('meter_peaks', 'device_id', colocate_with => 'samples');
 SELECT create_distributed_table('meter_states', 'device_id', colocate_with => 'samples');
+SELECT create_distributed_table('device_uploads', 'device_id', colocate_with => 'samples');
 
 SELECT create_reference_table('schema_version');
 SELECT create_reference_table('devices');

@@ -76,6 +76,7 @@ public static class ServerApplication
         services.AddSingleton<DashboardAssets>();
         services.AddReadPath(configuration);
         services.AddAlerts(configuration);
+        builder.AddLoopbackListener();
         return builder;
     }
 
@@ -92,6 +93,7 @@ public static class ServerApplication
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseLoopbackListenerRules();
         app.UseAuthentication();
         app.UseSessionAntiforgery();
         app.UseRateLimiter();

@@ -42,6 +42,9 @@ public sealed class DashboardServer : IAsyncLifetime
 
     public TestCertificates Certificates => _certificates!;
 
+    /// <summary>The plain-HTTP loopback listener for a browser on the server's machine (DASHBOARD_LOOPBACK_HTTP_PORT).</summary>
+    public Uri LoopbackAddress { get; private set; } = null!;
+
     public Dictionary<string, string?> Environment { get; } = [];
 
     /// <summary>Where screenshots go: $P1_TEST_RUN_DIR/screenshots, else a folder under the temp directory.</summary>
@@ -72,6 +75,9 @@ public sealed class DashboardServer : IAsyncLifetime
         Environment["TIMEZONE"] = "Europe/Brussels";
         Environment["GRID_AREA"] = "Antwerpen";
         Environment["VAT_PCT"] = "6";
+        var loopbackPort = FreePort.Next();
+        Environment["DASHBOARD_LOOPBACK_HTTP_PORT"] = loopbackPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        LoopbackAddress = new Uri($"http://127.0.0.1:{loopbackPort}");
         Server = await ServerProcess.StartAsync(Environment, _certificates);
 
         await RunCliAsync(Password + "\n", "users", "add", Username, "--password-stdin");
@@ -113,7 +119,8 @@ public sealed class DashboardServer : IAsyncLifetime
     }
 
     /// <summary>A page in a fresh browser context (no cookies) with the given language and viewport.</summary>
-    public async Task<IPage> NewPageAsync(string locale = "en-BE", int width = 1280, int height = 900, ColorScheme scheme = ColorScheme.Light)
+    public async Task<IPage> NewPageAsync(string locale = "en-BE", int width = 1280, int height = 900, ColorScheme scheme = ColorScheme.Light,
+        Uri? baseAddress = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -123,7 +130,7 @@ public sealed class DashboardServer : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
             ColorScheme = scheme,
             TimezoneId = "Europe/Brussels",
-            BaseURL = Server.BaseAddress.ToString(),
+            BaseURL = (baseAddress ?? Server.BaseAddress).ToString(),
         });
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
@@ -147,9 +154,10 @@ public sealed class DashboardServer : IAsyncLifetime
     }
 
     /// <summary>Opens the dashboard and signs in; returns once the live power shows a number.</summary>
-    public async Task<IPage> SignedInPageAsync(string locale = "en-BE", int width = 1280, int height = 900, ColorScheme scheme = ColorScheme.Light)
+    public async Task<IPage> SignedInPageAsync(string locale = "en-BE", int width = 1280, int height = 900, ColorScheme scheme = ColorScheme.Light,
+        Uri? baseAddress = null)
     {
-        var page = await NewPageAsync(locale, width, height, scheme);
+        var page = await NewPageAsync(locale, width, height, scheme, baseAddress);
         await page.GotoAsync($"/#device={HomeA}");
         await page.GetByLabel(Labels.Username(locale)).FillAsync(Username);
         await page.GetByLabel(Labels.Password(locale)).FillAsync(Password);

@@ -128,6 +128,60 @@ public sealed class UploaderLoopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_reading_is_uploaded_at_once_and_a_failure_still_backs_off()
+    {
+        var (service, _) = Service(new EdgeOptions { UploadIntervalSeconds = 5, BackoffBaseSeconds = 60, BackoffMaxSeconds = 60 });
+        await service.StartAsync(default);
+        try
+        {
+            await Eventually.TrueAsync(() => _time.ActiveTimers > 0, "the loop found nothing and sleeps");
+
+            // The fake clock never reaches the upload interval: the reading itself wakes the uploader.
+            await _spool.EnqueueAsync(TestSamples.SampleAt(0), default);
+            await Eventually.TrueAsync(() => _server.Accepted.Count == 1, "the reading was uploaded");
+            await _spool.EnqueueAsync(TestSamples.SampleAt(1), default);
+            await Eventually.TrueAsync(() => _server.Accepted.Count == 2, "the next reading was uploaded");
+            Assert.Equal([1, 1], _server.RequestSizes);
+            Assert.Equal(0, await _spool.CountAsync(default));
+
+            // A refused upload keeps the reading and waits its backoff, whatever the meter sends meanwhile.
+            _server.Respond = _ => Results.StatusCode(503);
+            await _spool.EnqueueAsync(TestSamples.SampleAt(2), default);
+            await Eventually.TrueAsync(() => _server.RequestSizes.Count == 3 && _time.ActiveTimers > 0, "the upload failed and the loop backs off");
+            await _spool.EnqueueAsync(TestSamples.SampleAt(3), default);
+            await Task.Delay(300);
+            Assert.Equal(3, _server.RequestSizes.Count);
+            Assert.Equal(2, await _spool.CountAsync(default));
+        }
+        finally
+        {
+            _server.Respond = IngestTestServer.Ok;
+            await service.StopAsync(default);
+        }
+    }
+
+    [Fact]
+    public async Task A_live_upload_delay_at_least_the_interval_keeps_uploads_to_the_interval()
+    {
+        var (service, _) = Service(new EdgeOptions { UploadIntervalSeconds = 5, LiveUploadDelaySeconds = 5 });
+        await service.StartAsync(default);
+        try
+        {
+            await Eventually.TrueAsync(() => _time.ActiveTimers > 0, "the loop found nothing and sleeps");
+            await _spool.EnqueueAsync(TestSamples.SampleAt(0), default);
+            await Task.Delay(300);
+            Assert.Empty(_server.RequestSizes);
+
+            _time.Advance(TimeSpan.FromSeconds(5));
+            await Eventually.TrueAsync(() => _server.Accepted.Count == 1, "the reading went out with the interval");
+        }
+        finally
+        {
+            await service.StopAsync(default);
+        }
+    }
+
+    [Fact]
     public async Task Stopping_flushes_what_waits_when_the_server_is_up()
     {
         _server.Respond = _ => Results.StatusCode(503);

@@ -56,6 +56,14 @@ public sealed class EdgeOptions
     [ConfigurationKeyName("UPLOAD_INTERVAL_S")]
     public double UploadIntervalSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// How long after a reading from the meter was spooled the uploader sends what waits, instead of waiting out
+    /// <c>UPLOAD_INTERVAL_S</c>: 0 sends at once, so a live dashboard follows the meter within a second; a value
+    /// of at least <c>UPLOAD_INTERVAL_S</c> uploads only every <c>UPLOAD_INTERVAL_S</c>.
+    /// </summary>
+    [ConfigurationKeyName("LIVE_UPLOAD_DELAY_S")]
+    public double LiveUploadDelaySeconds { get; set; }
+
     [ConfigurationKeyName("BATCH_SIZE")]
     public int BatchSize { get; set; } = 5000;
 
@@ -107,6 +115,8 @@ public sealed class EdgeOptions
     public TimeSpan PollInterval => TimeSpan.FromSeconds(PollIntervalSeconds);
 
     public TimeSpan UploadInterval => TimeSpan.FromSeconds(UploadIntervalSeconds);
+
+    public TimeSpan LiveUploadDelay => TimeSpan.FromSeconds(LiveUploadDelaySeconds);
 
     public TimeSpan BackoffBase => TimeSpan.FromSeconds(BackoffBaseSeconds);
 

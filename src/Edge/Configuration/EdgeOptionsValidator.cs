@@ -29,6 +29,11 @@ public sealed partial class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         Positive(options.BackoffMaxSeconds, "BACKOFF_MAX_S", errors);
         Positive(options.HttpTimeoutSeconds, "HTTP_TIMEOUT_S", errors);
         Positive(options.MaxPowerW, "MAX_POWER_W", errors);
+        if (options.LiveUploadDelaySeconds < 0 || !double.IsFinite(options.LiveUploadDelaySeconds))
+        {
+            errors.Add("LIVE_UPLOAD_DELAY_S must be a number of seconds >= 0.");
+        }
+
         if (options.ShutdownFlushSeconds < 0 || !double.IsFinite(options.ShutdownFlushSeconds))
         {
             errors.Add("SHUTDOWN_FLUSH_S must be a number of seconds >= 0.");

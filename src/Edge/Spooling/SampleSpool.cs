@@ -48,6 +48,7 @@ public sealed class SampleSpool : IDisposable
     private readonly SqliteParameter _insertPayload;
     private readonly SqliteCommand _remember;
     private readonly SqliteParameter _rememberPayload;
+    private TaskCompletionSource _enqueued = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SampleSpool(SqliteConnection connection, TimeProvider time)
     {
@@ -131,7 +132,15 @@ public sealed class SampleSpool : IDisposable
             _remember.Transaction = null;
             _gate.Release();
         }
+
+        Interlocked.Exchange(ref _enqueued, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
+
+    /// <summary>
+    /// Completes once <see cref="EnqueueAsync"/> has committed a reading after this call (the reader loop's
+    /// readings, not a backfill's), so that the uploader can send it without waiting for its interval.
+    /// </summary>
+    public Task NextReadingSpooledAsync() => Volatile.Read(ref _enqueued).Task;
 
     /// <summary>The last reading <see cref="EnqueueAsync"/> spooled (uploaded or not), without a device id; null before the first.</summary>
     public async Task<Sample?> LastSpooledAsync(CancellationToken cancellationToken)

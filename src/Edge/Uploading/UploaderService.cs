@@ -8,8 +8,9 @@ namespace P1Telemetry.Edge.Uploading;
 
 /// <summary>
 /// The upload loop: independent of the reader loop, so a slow or absent server never delays a reading. Every
-/// <c>UPLOAD_INTERVAL_S</c>, or at once while a backlog remains; backs off with jitter on failure; at shutdown
-/// flushes for at most <c>SHUTDOWN_FLUSH_S</c>.
+/// <c>UPLOAD_INTERVAL_S</c>, at once while a backlog remains, and <c>LIVE_UPLOAD_DELAY_S</c> after a new reading
+/// was spooled (a live dashboard shows it within a second); backs off with jitter on failure, when a new reading
+/// never cuts the wait short; at shutdown flushes for at most <c>SHUTDOWN_FLUSH_S</c>.
 /// </summary>
 public sealed class UploaderService(BatchUploader uploader, SampleSpool spool, HealthMonitor health, EdgeOptions options,
     TimeProvider time, ExponentialBackoff backoff, ILogger<UploaderService> logger) : BackgroundService
@@ -61,9 +62,13 @@ public sealed class UploaderService(BatchUploader uploader, SampleSpool spool, H
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan delay;
+            UploadStep? step = null;
+            // Taken before the round: a reading spooled while it runs wakes the next one at once.
+            var spooled = spool.NextReadingSpooledAsync();
             try
             {
-                delay = NextDelay(await uploader.UploadNextAsync(stoppingToken));
+                step = await uploader.UploadNextAsync(stoppingToken);
+                delay = NextDelay(step);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -78,13 +83,40 @@ public sealed class UploaderService(BatchUploader uploader, SampleSpool spool, H
 
             try
             {
-                await Task.Delay(delay, time, stoppingToken);
+                if (step?.Kind is UploadStepKind.Uploaded or UploadStepKind.Idle && delay > options.LiveUploadDelay)
+                {
+                    await WaitForReadingAsync(delay, spooled, stoppingToken);
+                }
+                else
+                {
+                    await Task.Delay(delay, time, stoppingToken);
+                }
             }
             catch (OperationCanceledException)
             {
                 return;
             }
         }
+    }
+
+    // The interval, cut short LIVE_UPLOAD_DELAY_S after a new reading was spooled.
+    private async Task WaitForReadingAsync(TimeSpan interval, Task spooled, CancellationToken stoppingToken)
+    {
+        using var woken = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var sleeping = Task.Delay(interval, time, woken.Token);
+        if (await Task.WhenAny(sleeping, spooled) == sleeping)
+        {
+            await sleeping;
+            return;
+        }
+
+        await woken.CancelAsync();
+        if (options.LiveUploadDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(options.LiveUploadDelay, time, stoppingToken);
+        }
+
+        stoppingToken.ThrowIfCancellationRequested();
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

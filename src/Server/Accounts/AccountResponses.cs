@@ -55,6 +55,9 @@ public sealed record DeviceOverview
     public DateTimeOffset? MonthPeakTs { get; init; }
 
     public int? GoalPeakW { get; init; }
+
+    /// <summary>When the device's edge last uploaded (an accepted ingest request); null when none is known.</summary>
+    public DateTimeOffset? LastUploadAt { get; init; }
 }
 
 /// <summary>The effective settings of a device (its own, else the server's defaults).</summary>

@@ -14,6 +14,7 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton<DeviceStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<DeviceUploads>();
         services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
         services.AddSingleton<SignInService>();
         services.AddSingleton<DeviceSettingsCatalog>();

@@ -16,7 +16,8 @@ public static class DeviceEndpoints
         group.MapGet("/devices", ListAsync)
             .WithName("ListDevices")
             .WithSummary("The devices the caller may read: name, last reading, live power, the running month's peak and status")
-            .WithDescription("status is fresh (a reading within the last 15 minutes), stale or no_data.")
+            .WithDescription("status is fresh (a reading within the last 15 minutes), stale or no_data; last_upload_at is the time of " +
+                "the device's last accepted ingest request (null when none is known).")
             .Produces<DevicesResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapDeviceSettings();
@@ -30,6 +31,7 @@ public static class DeviceEndpoints
         ReadPathSettings settings,
         LatestSampleCache latest,
         MonthDigests digests,
+        DeviceUploads uploads,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
@@ -67,6 +69,7 @@ public static class DeviceEndpoints
                 MonthPeakW = peak is { } p ? Math.Round(p.AveragePowerW, 1) : null,
                 MonthPeakTs = peak?.Start,
                 GoalPeakW = device.GoalPeakW,
+                LastUploadAt = await uploads.GetAsync(deviceId, cancellationToken),
             });
         }
 

@@ -25,6 +25,10 @@ public sealed class AlertEvaluationService(AlertSignals signals, AlertEvaluator 
             {
                 AlertLog.EvaluationFailed(logger, ex, deviceId);
             }
+            finally
+            {
+                signals.Evaluated();
+            }
         }
     }
 }

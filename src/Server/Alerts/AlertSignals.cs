@@ -17,14 +17,28 @@ public sealed class AlertSignals : IDisposable
 
     private readonly ConcurrentDictionary<string, byte> _queued = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _deliveries = new(0, 1);
+    private int _outstanding;
+
+    /// <summary>No device is queued or being evaluated: every committed ingest so far has been looked at.</summary>
+    public bool Idle => Volatile.Read(ref _outstanding) == 0;
 
     public void Committed(string deviceId)
     {
-        if (_queued.TryAdd(deviceId, 0) && !_devices.Writer.TryWrite(deviceId))
+        if (!_queued.TryAdd(deviceId, 0))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _outstanding);
+        if (!_devices.Writer.TryWrite(deviceId))
         {
             _queued.TryRemove(deviceId, out _);
+            Interlocked.Decrement(ref _outstanding);
         }
     }
+
+    /// <summary>The evaluation of a device taken from the queue has ended (with or without an alert).</summary>
+    internal void Evaluated() => Interlocked.Decrement(ref _outstanding);
 
     internal async ValueTask<string> NextDeviceAsync(CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
+using P1Telemetry.Server.Dashboard;
 
 namespace P1Telemetry.Server.Auth;
 
@@ -24,7 +25,7 @@ public static class BrowserSignIn
             o.FormFieldName = "__RequestVerificationToken";
             o.Cookie.Name = "p1_antiforgery";
             o.Cookie.HttpOnly = true;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            o.Cookie.SecurePolicy = SessionCookie.SecurePolicy;
             o.Cookie.SameSite = SameSiteMode.Strict;
         });
         services.AddRateLimiter(o =>
@@ -69,7 +70,7 @@ public static class BrowserSignIn
             if (!safe && context.User.Identity is { IsAuthenticated: true, AuthenticationType: CookieAuthenticationDefaults.AuthenticationScheme })
             {
                 var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
-                if (!context.Request.IsHttps || !await antiforgery.IsRequestValidAsync(context))
+                if (!IsSecureChannel(context) || !await antiforgery.IsRequestValidAsync(context))
                 {
                     await AntiforgeryRefused(context);
                     return;
@@ -80,14 +81,21 @@ public static class BrowserSignIn
         });
 
     /// <summary>
-    /// Sessions exist only over HTTPS (their cookies are Secure). Behind a reverse proxy that terminates TLS,
-    /// set TRUST_FORWARDED_HEADERS so that the proxy's X-Forwarded-Proto counts.
+    /// Sessions exist only over HTTPS (their cookies are Secure) or on the loopback listener. Behind a reverse
+    /// proxy that terminates TLS, set TRUST_FORWARDED_HEADERS so that the proxy's X-Forwarded-Proto counts.
     /// </summary>
     public static ProblemHttpResult? RequireHttps(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Request.IsHttps ? null : TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "HTTPS required",
+        return IsSecureChannel(context) ? null : TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "HTTPS required",
             detail: "Sign-in and sessions work only over HTTPS (behind a TLS-terminating proxy, set TRUST_FORWARDED_HEADERS=true).");
+    }
+
+    /// <summary>HTTPS, or the loopback listener, whose traffic never leaves the machine.</summary>
+    public static bool IsSecureChannel(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Request.IsHttps || LoopbackListener.IsLoopbackListener(context);
     }
 
     public static Task AntiforgeryRefused(HttpContext context) =>

@@ -8,6 +8,14 @@ public static class SessionCookie
 {
     public const string Name = "p1_session";
 
+    /// <summary>
+    /// Secure whenever the request is HTTPS. A session is only ever started over HTTPS or on the loopback
+    /// listener (<see cref="BrowserSignIn.RequireHttps"/>), so a cookie without Secure is set only there: for
+    /// host 127.0.0.1, which a browser sends it to over loopback alone, never over a network. It stays HttpOnly
+    /// and SameSite=Strict, so neither a script nor another site can use it.
+    /// </summary>
+    public const CookieSecurePolicy SecurePolicy = CookieSecurePolicy.SameAsRequest;
+
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
 
     public static void Configure(CookieAuthenticationOptions options)
@@ -15,7 +23,7 @@ public static class SessionCookie
         ArgumentNullException.ThrowIfNull(options);
         options.Cookie.Name = Name;
         options.Cookie.HttpOnly = true;
-        options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        options.Cookie.SecurePolicy = SecurePolicy;
         options.Cookie.SameSite = SameSiteMode.Strict;
         options.Cookie.Path = "/";
         options.ExpireTimeSpan = Lifetime;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Json;
 
 namespace P1Telemetry.Server.Capacity;
@@ -17,7 +18,7 @@ public static class CapacityMonthJson
     public static byte[] Write(CapacityMonthResponse response, ReadOnlyMemory<byte> peaksJson)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var buffer = new ArrayBufferWriter<byte>(peaksJson.Length + 1024 + (response.Gaps.Count * 100));
+        var buffer = new ArrayBufferWriter<byte>(peaksJson.Length + 2048 + (response.Gaps.Count * 100) + (response.DailyPeaks.Count * 100));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -61,6 +62,31 @@ public static class CapacityMonthJson
                 writer.WriteString("month", month.Month);
                 writer.WriteNumber("billed_peak_w", month.BilledPeakW);
                 writer.WriteString("source", month.Source);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("top_quarters");
+            foreach (var quarter in response.TopQuarters)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("start", quarter.Start);
+                writer.WriteString("end", quarter.End);
+                writer.WriteNumber("average_power_w", quarter.AveragePowerW);
+                writer.WriteNumber("samples", quarter.Samples);
+                writer.WriteNumber("mean_import_power_w", quarter.MeanImportPowerW);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartArray("daily_peaks");
+            foreach (var day in response.DailyPeaks)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("date", day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                WriteOrNull(writer, "peak_w", day.PeakW, Number);
+                WriteOrNull(writer, "peak_ts", day.PeakTs, Instant);
+                writer.WriteNumber("gap_quarters", day.GapQuarters);
                 writer.WriteEndObject();
             }
 

@@ -83,6 +83,35 @@ public sealed record CapacityMonthResponse
     /// <summary>The months the rolling average is the mean of, oldest first, each with where its peak comes from.</summary>
     [JsonPropertyName("rolling_12m_window")]
     public IReadOnlyList<RollingMonth> Rolling12mWindow { get; init; } = [];
+
+    /// <summary>The month's five highest quarters (fewer when fewer are covered), highest first, the earlier first on a tie.</summary>
+    [JsonPropertyName("top_quarters")]
+    public IReadOnlyList<QuarterPeak> TopQuarters { get; init; } = [];
+
+    /// <summary>
+    /// One entry per local day of the month up to the quarter in progress, in date order: its highest quarter, or
+    /// nulls for a day without a covered quarter, and the day's gap quarters.
+    /// </summary>
+    [JsonPropertyName("daily_peaks")]
+    public IReadOnlyList<DailyPeakResponse> DailyPeaks { get; init; } = [];
+}
+
+/// <summary>The highest quarter of one local day.</summary>
+public sealed record DailyPeakResponse
+{
+    [JsonPropertyName("date")]
+    public required DateOnly Date { get; init; }
+
+    /// <summary>The day's highest quarter value; null for a day without a covered quarter.</summary>
+    [JsonPropertyName("peak_w")]
+    public double? PeakW { get; init; }
+
+    /// <summary>The start (UTC) of that quarter.</summary>
+    [JsonPropertyName("peak_ts")]
+    public DateTimeOffset? PeakTs { get; init; }
+
+    [JsonPropertyName("gap_quarters")]
+    public required int GapQuarters { get; init; }
 }
 
 /// <summary>One month that counts in a rolling 12-month average.</summary>

@@ -60,6 +60,14 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
             MeterPeakW = meterPeak?.PeakW,
             MeterPeakTs = meterPeak?.PeakTs,
             Rolling12mWindow = rolling is null ? [] : window,
+            TopQuarters = [.. quarters.Top.Select(ToPeak)],
+            DailyPeaks = [.. quarters.Days.Select(d => new DailyPeakResponse
+            {
+                Date = d.Date,
+                PeakW = d.Peak is { } p ? Round(p.AveragePowerW) : null,
+                PeakTs = d.Peak?.Start,
+                GapQuarters = d.GapQuarters,
+            })],
         };
         return CapacityMonthJson.Write(response, quarters.PeaksJson);
     }
@@ -170,6 +178,16 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
 
         return null;
     }
+
+    // Rounded as the peaks array writes them, so a top quarter equals its element there.
+    private static QuarterPeak ToPeak(QuarterValue quarter) => new()
+    {
+        Start = quarter.Start,
+        End = quarter.End,
+        AveragePowerW = Round(quarter.AveragePowerW),
+        Samples = quarter.SampleCount,
+        MeanImportPowerW = Round(quarter.MeanImportPowerW),
+    };
 
     private static double? Round(double? watts) => watts is { } w ? Math.Round(w, 1) : null;
 

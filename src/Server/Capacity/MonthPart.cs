@@ -13,20 +13,24 @@ namespace P1Telemetry.Server.Capacity;
 /// <param name="Gaps">Runs of uncovered quarters, in time order.</param>
 /// <param name="Total">The rollup rows that start in the stretch, summed; null without rows.</param>
 /// <param name="PeaksJson">The covered quarters as a JSON array of <see cref="QuarterPeak"/>.</param>
+/// <param name="Top">The highest quarters, highest first (<see cref="MonthFigures.TopQuarters"/>).</param>
+/// <param name="Days">The highest quarter of each local day (<see cref="MonthFigures.DailyPeaks"/>).</param>
 public sealed record MonthPart(
     TimeRange Evaluated,
     int QuarterCount,
     QuarterValue? Peak,
     IReadOnlyList<TimeRange> Gaps,
     QuarterSlot? Total,
-    ReadOnlyMemory<byte> PeaksJson)
+    ReadOnlyMemory<byte> PeaksJson,
+    IReadOnlyList<QuarterValue> Top,
+    IReadOnlyList<DailyPeak> Days)
 {
     /// <summary>The number of quarters inside <see cref="Gaps"/>.</summary>
     public int GapQuarters => Gaps.Sum(gap => gap.Quarters);
 
     /// <summary>An empty stretch at <paramref name="instant"/>.</summary>
     public static MonthPart Empty(DateTimeOffset instant) =>
-        new(new TimeRange(instant, instant), 0, null, [], null, QuarterPeaksJson.EmptyArray);
+        new(new TimeRange(instant, instant), 0, null, [], null, QuarterPeaksJson.EmptyArray, [], []);
 
     /// <summary>
     /// Evaluates the quarters of <paramref name="evaluated"/> and sums the rows that start in
@@ -35,8 +39,11 @@ public sealed record MonthPart(
     /// <param name="slots">Rollup rows ordered by start, with the row just before and just after <paramref name="evaluated"/>.</param>
     /// <param name="evaluated">The quarters to evaluate.</param>
     /// <param name="rows">The rows to sum into <see cref="Total"/>.</param>
-    /// <param name="writePeaks">False when only the summary is needed (a month digest): the peaks array stays empty.</param>
-    public static MonthPart Compute(IReadOnlyList<QuarterSlot> slots, TimeRange evaluated, TimeRange rows, bool writePeaks = true)
+    /// <param name="calendar">The device's calendar, which the days of <see cref="Days"/> belong to.</param>
+    /// <param name="writePeaks">False when only the summary is needed (a month digest): the peaks array, the top
+    /// quarters and the days stay empty.</param>
+    public static MonthPart Compute(IReadOnlyList<QuarterSlot> slots, TimeRange evaluated, TimeRange rows, LocalCalendar calendar,
+        bool writePeaks = true)
     {
         var analysis = QuarterValues.Compute(slots, evaluated);
         return new MonthPart(
@@ -45,7 +52,9 @@ public sealed record MonthPart(
             analysis.Peak,
             analysis.Gaps,
             SlotSums.Sum(slots, rows),
-            writePeaks ? QuarterPeaksJson.Write(analysis.Quarters) : QuarterPeaksJson.EmptyArray);
+            writePeaks ? QuarterPeaksJson.Write(analysis.Quarters) : QuarterPeaksJson.EmptyArray,
+            writePeaks ? MonthFigures.TopQuarters(analysis.Quarters) : [],
+            writePeaks ? MonthFigures.DailyPeaks(analysis.Quarters, analysis.Gaps, evaluated, calendar) : []);
     }
 
     /// <summary>This stretch followed by <paramref name="next"/>, which starts where this one ends.</summary>
@@ -63,7 +72,9 @@ public sealed record MonthPart(
             Peak is { } mine && (next.Peak is not { } theirs || mine.AveragePowerW >= theirs.AveragePowerW) ? Peak : next.Peak,
             JoinGaps(Gaps, next.Gaps),
             SlotSums.Add(Total, next.Total),
-            QuarterPeaksJson.Concat(PeaksJson, next.PeaksJson));
+            QuarterPeaksJson.Concat(PeaksJson, next.PeaksJson),
+            MonthFigures.TopQuarters(Top.Concat(next.Top)),
+            MonthFigures.JoinDays(Days, next.Days));
     }
 
     // A gap that runs up to the seam and one that starts there are one gap.

@@ -15,7 +15,7 @@ internal static class MonthPartCodec
     {
         ArgumentNullException.ThrowIfNull(part);
         var header = JsonSerializer.SerializeToUtf8Bytes(
-            new MonthPartHeader(part.Evaluated, part.QuarterCount, part.Peak, part.Gaps, part.Total),
+            new MonthPartHeader(part.Evaluated, part.QuarterCount, part.Peak, part.Gaps, part.Total, part.Top, part.Days),
             ReadJsonContext.Default.MonthPartHeader);
         var bytes = new byte[sizeof(int) + header.Length + part.PeaksJson.Length];
         BinaryPrimitives.WriteInt32LittleEndian(bytes, header.Length);
@@ -31,7 +31,7 @@ internal static class MonthPartCodec
         var header = JsonSerializer.Deserialize(bytes.AsSpan(sizeof(int), length), ReadJsonContext.Default.MonthPartHeader)
             ?? throw new JsonException("A cached month part has no header.");
         return new MonthPart(header.Evaluated, header.QuarterCount, header.Peak, header.Gaps, header.Total,
-            bytes.AsMemory(sizeof(int) + length));
+            bytes.AsMemory(sizeof(int) + length), header.Top ?? [], header.Days ?? []);
     }
 }
 
@@ -41,4 +41,6 @@ internal sealed record MonthPartHeader(
     [property: JsonPropertyName("quarter_count")] int QuarterCount,
     [property: JsonPropertyName("peak")] QuarterValue? Peak,
     [property: JsonPropertyName("gaps")] IReadOnlyList<TimeRange> Gaps,
-    [property: JsonPropertyName("total")] QuarterSlot? Total);
+    [property: JsonPropertyName("total")] QuarterSlot? Total,
+    [property: JsonPropertyName("top")] IReadOnlyList<QuarterValue>? Top,
+    [property: JsonPropertyName("days")] IReadOnlyList<DailyPeak>? Days);

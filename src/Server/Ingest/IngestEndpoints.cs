@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Wire;
+using P1Telemetry.Server.Accounts;
 using P1Telemetry.Server.Alerts;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
@@ -42,6 +43,7 @@ public static class IngestEndpoints
         HistoryCache history,
         DeviceChangeFeed changes,
         AlertSignals alerts,
+        DeviceUploads uploads,
         IOptions<IngestOptions> options,
         ServerMetrics metrics,
         TimeProvider timeProvider,
@@ -51,7 +53,7 @@ public static class IngestEndpoints
         var started = timeProvider.GetTimestamp();
         try
         {
-            var answer = await StoreAsync(context, store, latest, history, changes, alerts, options, metrics, timeProvider, loggerFactory, cancellationToken);
+            var answer = await StoreAsync(context, store, latest, history, changes, alerts, uploads, options, metrics, timeProvider, loggerFactory, cancellationToken);
             metrics.IngestAnswered(answer.Result is ProblemHttpResult problem ? problem.StatusCode : StatusCodes.Status200OK,
                 timeProvider.GetElapsedTime(started));
             return answer;
@@ -78,6 +80,7 @@ public static class IngestEndpoints
         HistoryCache history,
         DeviceChangeFeed changes,
         AlertSignals alerts,
+        DeviceUploads uploads,
         IOptions<IngestOptions> options,
         ServerMetrics metrics,
         TimeProvider timeProvider,
@@ -155,6 +158,7 @@ public static class IngestEndpoints
             alerts.Committed(caller);
         }
 
+        await uploads.RecordAsync(caller, timeProvider.GetUtcNow(), CancellationToken.None);
         Log.Ingested(logger, caller, result.Inserted, result.Duplicates);
         return TypedResults.Ok(new IngestResponse(result.Inserted, result.Duplicates));
     }

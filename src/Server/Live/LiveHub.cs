@@ -15,8 +15,12 @@ namespace P1Telemetry.Server.Live;
 /// </summary>
 public sealed class LiveHub
 {
-    /// <summary>A device's streams receive at most one payload per this interval; newer samples coalesce.</summary>
-    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// A device's streams receive at most one payload per this interval, counted from the start of the previous
+    /// push; newer samples coalesce. Shorter than the meter's second: an interval equal to the reading cadence
+    /// held every push back by the previous one's jitter, and the lag grew to a reading behind.
+    /// </summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly ConcurrentDictionary<string, DeviceStreams> _devices = new(StringComparer.Ordinal);
     private readonly LiveQuarterService _liveQuarter;
@@ -105,15 +109,16 @@ public sealed class LiveHub
                 return;
             }
 
+            var started = _timeProvider.GetUtcNow();
             try
             {
                 var payload = await PayloadAsync(sample, CancellationToken.None);
-                streams.Broadcast(payload, _timeProvider.GetUtcNow());
+                streams.Broadcast(payload, started);
             }
             catch (Exception ex)
             {
                 LiveLog.PushFailed(_logger, ex, deviceId);
-                streams.Broadcast(null, _timeProvider.GetUtcNow());
+                streams.Broadcast(null, started);
             }
         }
     }

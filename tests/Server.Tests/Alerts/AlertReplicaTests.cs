@@ -63,6 +63,7 @@ public sealed class AlertReplicaTests(PostgresClusterFixture cluster) : IAsyncLi
         await Eventually.HoldsAsync(() => Count("peak_at_risk") == 3, "peak_at_risk on each channel");
 
         // The quarter closes; a sample of the next quarter reaches each replica.
+        await AlertApi.EvaluatedAsync(_a, _b);
         await AlertApi.SettledAsync(a, ServerFactory.Device1);
         Set(Quarter + TimeSpan.FromMinutes(16));
         await a.IngestAsync(home.Draw(Quarter + TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(30), 300));

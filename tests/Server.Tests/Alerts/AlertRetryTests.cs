@@ -58,6 +58,7 @@ public sealed class AlertRetryTests : IAsyncLifetime
         await Eventually.HoldsAsync(() => _receiver.Requests.Count == 2, "the warning after the receivers came back");
         Assert.Single(_receiver.At("/hook"));
         Assert.Equal("Peak at risk", Assert.Single(_receiver.At("/ntfy/p1-home")).Headers["Title"]);
+        await AlertApi.EvaluatedAsync(_server);
         await AlertApi.SettledAsync(client, ServerFactory.Device1);
         Assert.All(await DeliveriesAsync(client, "peak_at_risk", Quarter), d => Assert.Equal("delivered", d.State));
 
@@ -70,6 +71,7 @@ public sealed class AlertRetryTests : IAsyncLifetime
             "failed attempts for the second quarter");
 
         // ... and only come back after it ended: that warning is dropped, never sent late.
+        await AlertApi.EvaluatedAsync(_server);
         await AlertApi.SettledAsync(client, ServerFactory.Device1);
         _server.Clock.Set(next + TimeSpan.FromMinutes(16));
         _receiver.Down = false;

@@ -48,6 +48,7 @@ public sealed class AlertSweepTests : IAsyncLifetime
         Assert.Equal(Start + TimeSpan.FromSeconds(50), alert.GetProperty("last_reading_at").GetDateTimeOffset());
 
         // Still silent an hour later: the same silence, no second message.
+        await AlertApi.EvaluatedAsync(_server);
         await AlertApi.SettledAsync(client, ServerFactory.Device1);
         _server.Clock.Set(Start + TimeSpan.FromMinutes(70));
         await sweep.SweepAllAsync(default);
@@ -55,6 +56,7 @@ public sealed class AlertSweepTests : IAsyncLifetime
         Assert.Single(NoData());
 
         // Readings again, then a new silence: a new message.
+        await AlertApi.EvaluatedAsync(_server);
         await AlertApi.SettledAsync(client, ServerFactory.Device1);
         await client.IngestAsync(home.Draw(Start + TimeSpan.FromMinutes(69), TimeSpan.FromMinutes(1), 500));
         _server.Clock.Set(Start + TimeSpan.FromMinutes(90));
@@ -75,6 +77,7 @@ public sealed class AlertSweepTests : IAsyncLifetime
 
         await sweep.SweepAllAsync(default);
         await Eventually.HoldsAsync(() => Kind("belgian_fields_missing").Count == 1, "belgian_fields_missing");
+        await AlertApi.EvaluatedAsync(_server);
         await AlertApi.SettledAsync(client, ServerFactory.Device1);
         _server.Clock.Set(Start + TimeSpan.FromMinutes(5));
         await client.IngestAsync(home.Draw(Start + TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(4), 500));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using P1Telemetry.Contracts.Wire;
 
 namespace P1Telemetry.Server.Tests.Alerts;
@@ -55,6 +56,15 @@ public static class Eventually
 
 public static class AlertApi
 {
+    /// <summary>
+    /// Waits until each server has evaluated every ingest it took. A test moves its clock only then: an
+    /// evaluation still queued would otherwise run at the new time with the old readings (a quarter that has
+    /// just begun, seen with the last quarter's power).
+    /// </summary>
+    public static Task EvaluatedAsync(params ServerFactory[] servers) => Eventually.HoldsAsync(
+        () => servers.All(server => server.Services.GetRequiredService<P1Telemetry.Server.Alerts.AlertSignals>().Idle),
+        "every ingest's alert evaluation");
+
     /// <summary>
     /// Waits until every delivery of the device has an outcome written (delivered, dropped, or failed and waiting
     /// for its retry). A test moves its clock only then: a jump past a claim's lease while its send is still in

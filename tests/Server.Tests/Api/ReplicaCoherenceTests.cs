@@ -54,6 +54,28 @@ public sealed class ReplicaCoherenceTests(PostgresClusterFixture cluster) : IAsy
     }
 
     [Fact]
+    public async Task The_last_upload_through_replica_1_is_known_to_replica_2()
+    {
+        using var replica1 = await StartReplicaAsync();
+        using var replica2 = await StartReplicaAsync();
+        Assert.Equal(JsonValueKind.Null, (await LastUploadAsync(replica2)).ValueKind);
+
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var samples = Meter(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(-2), hole: null);
+        Assert.Equal(samples.Count, (await replica1.IngestAsync(samples)).Inserted);
+
+        var seen = (await LastUploadAsync(replica2)).GetDateTimeOffset();
+        Assert.InRange(seen, before, DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(seen, (await LastUploadAsync(replica1)).GetDateTimeOffset());
+    }
+
+    private static async Task<JsonElement> LastUploadAsync(HttpClient replica)
+    {
+        using var document = JsonDocument.Parse(await replica.GetStringAsync("/v1/devices"));
+        return document.RootElement.GetProperty("devices")[0].GetProperty("last_upload_at").Clone();
+    }
+
+    [Fact]
     public async Task Every_read_through_replica_2_is_fresh_after_an_ingest_through_replica_1()
     {
         using var replica1 = await StartReplicaAsync();

@@ -41,6 +41,15 @@ public sealed class CapacityMonthJsonTests
         Rolling12mWindow = withValues
             ? [new RollingMonth { Month = "2026-02", BilledPeakW = 2500, Source = "meter" }, new RollingMonth { Month = "2026-03", BilledPeakW = 7200.5, Source = "computed" }]
             : [],
+        TopQuarters = withValues
+            ? [new QuarterPeak { Start = Utc("2026-03-01T00:15:00Z"), End = Utc("2026-03-01T00:30:00Z"), AveragePowerW = 7200, Samples = 899, MeanImportPowerW = 7199.9 }]
+            : [],
+        DailyPeaks = withValues
+            ? [
+                new DailyPeakResponse { Date = new DateOnly(2026, 3, 1), PeakW = 7200, PeakTs = Utc("2026-03-01T00:15:00Z"), GapQuarters = 94 },
+                new DailyPeakResponse { Date = new DateOnly(2026, 3, 2), GapQuarters = 96 },
+            ]
+            : [],
     };
 
     [Theory]

@@ -85,7 +85,8 @@ async function start() {
   $('settings-form').addEventListener('submit', saveSettings);
   window.addEventListener('resize', () => resizeCharts());
   setInterval(tick, 1000);
-  setInterval(() => state.session && loadDevices().catch(() => {}), 60000);
+  // The device list carries each edge's last upload: refreshed often enough that its age stays true.
+  setInterval(() => state.session && loadDevices().catch(() => {}), 15000);
   try {
     const { signed_in: known } = await api('/app/state');
     if (!known) { showSignIn(''); return; }
@@ -268,11 +269,15 @@ function renderGauge(lq) {
 }
 
 function tick() {
+  renderUpload();
   const r = state.realtime;
   if (!r) { $('reading-age').textContent = '—'; return; }
   const seconds = Math.max(0, Math.round((Date.now() - new Date(r.ts).getTime()) / 1000));
   $('reading-age').textContent = seconds < 120 ? t('ageSeconds', { n: num(seconds) }) : t('ageMinutes', { n: num(Math.floor(seconds / 60)) });
 }
+
+// An upload older than this is shown as a warning: an edge uploads every few seconds while it is running.
+const UPLOAD_WARNING_S = 300;
 
 function renderQuality() {
   const el = $('quality');
@@ -282,7 +287,23 @@ function renderQuality() {
   const parts = [];
   if (d.last_reading_ts) parts.push(t('lastReading', { when: dateTime(d.last_reading_ts) }));
   if (state.month) parts.push(`${t('gaps')}: ${state.month.gap_quarters ? t('gapsValue', { n: num(state.month.gap_quarters) }) : t('noGaps')}`);
-  el.replaceChildren(badge, ` ${parts.join(' · ')}`);
+  const upload = document.createElement('span');
+  upload.id = 'last-upload'; upload.dataset.testid = 'last-upload';
+  el.replaceChildren(badge, ` ${parts.join(' · ')}`, upload);
+  renderUpload();
+}
+
+// The upload's age ticks every second between the device list's refreshes.
+function renderUpload() {
+  const el = $('last-upload');
+  if (!el) return;
+  const at = state.devices.find((x) => x.device_id === state.deviceId)?.last_upload_at;
+  if (!at) { el.textContent = ` · ${t('lastUploadUnknown')}`; el.className = ''; return; }
+  const seconds = Math.max(0, Math.round((Date.now() - new Date(at).getTime()) / 1000));
+  const age = seconds < 120 ? t('ageSeconds', { n: num(seconds) }) : t('ageMinutes', { n: num(Math.floor(seconds / 60)) });
+  el.textContent = ` · ${t('lastUpload', { age })}`;
+  el.className = seconds > UPLOAD_WARNING_S ? 'warning' : '';
+  el.dataset.ageS = String(seconds);
 }
 
 // ---------- month ----------
@@ -307,12 +328,21 @@ function renderMonth() {
   $('meter-peak').textContent = kw(m?.monthly_power_peak_w);
   $('meter-peak-ts').textContent = m?.monthly_power_peak_ts ? dateTime(m.monthly_power_peak_ts) : '';
   $('month-gaps').textContent = m ? (m.gap_quarters ? t('gapsValue', { n: num(m.gap_quarters) }) : t('noGaps')) : '—';
-  const top = m ? [...m.peaks].sort((a, b) => b.average_power_w - a.average_power_w).slice(0, 5) : [];
-  $('top-five').replaceChildren(...top.map((p) => {
+  $('top-five').replaceChildren(...(m?.top_quarters ?? []).map((p) => {
     const tr = document.createElement('tr');
     const when = document.createElement('td'); when.textContent = dateTime(p.start);
     const value = document.createElement('td'); value.className = 'num'; value.textContent = kw(p.average_power_w);
     tr.append(when, value);
+    return tr;
+  }));
+  const days = m?.daily_peaks ?? [];
+  $('daily-rows').replaceChildren(...days.map((d) => {
+    const tr = document.createElement('tr');
+    if (d.peak_w === null) tr.className = 'no-data';
+    const date = document.createElement('th'); date.scope = 'row'; date.textContent = dayText(d.date, { dateStyle: 'medium' });
+    const value = document.createElement('td'); value.className = 'num'; value.textContent = kw(d.peak_w);
+    const gaps = document.createElement('td'); gaps.className = 'num'; gaps.textContent = num(d.gap_quarters);
+    tr.append(date, value, gaps);
     return tr;
   }));
   if (!m || !window.uPlot) return;
@@ -331,24 +361,24 @@ function renderMonth() {
     zone: m.timezone,
     xRange: [Date.parse(m.from) / 1000, Date.parse(m.to) / 1000],
   });
-  // The day's highest quarter, grouped in the month's own time zone.
-  const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: m.timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  const days = new Map();
-  for (const p of m.peaks) {
-    const key = dayOf.format(new Date(p.start));
-    const known = days.get(key);
-    if (!known || p.average_power_w > known.average_power_w) days.set(key, p);
-  }
-  const daily = [...days.values()].sort((a, b) => a.start.localeCompare(b.start));
-  drawChart('daily-chart', [daily.map((p) => Date.parse(p.start) / 1000), daily.map((p) => p.average_power_w / 1000)], {
+  // The server's daily peaks, one bar per local day at its day of the month; a day without data has no bar,
+  // and the axis spans the whole month so that the days still to come show as room.
+  const [year, monthNumber] = m.month.split('-').map(Number);
+  const daysInMonth = new Date(Date.UTC(year, monthNumber, 0)).getUTCDate();
+  const dayNumbers = days.map((d) => Number(d.date.slice(8, 10)));
+  drawChart('daily-chart', [dayNumbers, days.map((d) => (d.peak_w === null ? null : d.peak_w / 1000))], {
     series: [{}, bars(t('dailyPeaks'), 'accent', 0)],
-    time: true,
-    zone: m.timezone,
     short: true,
-    // Half a day of margin so the first and last day's bars are whole.
-    xRange: [Date.parse(m.from) / 1000 - 43200, Date.parse(m.to) / 1000 + 43200],
-    days: true,
+    xValues: (values) => values.map((v) => (Number.isInteger(v) && v >= 1 && v <= daysInMonth ? num(v) : '')),
+    xLabel: t('date'),
+    xRange: [0.5, daysInMonth + 0.5],
   });
+}
+
+// A local date of the API ("2026-03-01") in the page's locale; noon UTC keeps it on its own day everywhere.
+function dayText(date, options) {
+  const [y, mo, d] = date.split('-').map(Number);
+  return new Intl.DateTimeFormat(state.locale, { ...options, timeZone: 'UTC' }).format(Date.UTC(y, mo - 1, d, 12));
 }
 
 // ---------- year ----------
@@ -423,6 +453,8 @@ function renderHistory() {
     time: true,
     zone: s.timezone,
     digits: 2,
+    // The asked period, whatever it holds: a lone bucket would leave the scale to guess a span.
+    xRange: [Date.parse(s.from) / 1000, Date.parse(s.to) / 1000],
   });
 }
 
@@ -513,7 +545,7 @@ function drawChart(id, data, spec) {
     options.axes[0].values = timeAxisValues(zone, spec.days);
     options.series[0] = { label: t('when'), value: (u, v) => (v == null ? '—' : timeText(v, zone, spec.days ? { dateStyle: 'medium' } : { dateStyle: 'medium', timeStyle: 'short' })) };
   }
-  else options.series[0] = { label: t('monthCol'), value: (u, v) => (v == null ? '—' : spec.xValues([v])[0]) };
+  else options.series[0] = { label: spec.xLabel ?? t('monthCol'), value: (u, v) => (v == null ? '—' : spec.xValues([v])[0]) };
   // Power and energy bars start at zero, so that heights compare.
   options.scales.y = { range: (u, min, max) => [Math.min(0, min ?? 0), Math.max(max ?? 1, 0.5) * 1.1] };
   const chart = new uPlot(options, data, $(id));

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Playwright;
+using P1Telemetry.Dashboard.Tests;
+
+namespace P1Telemetry.DashboardBench;
+
+/// <summary>
+/// The whole live chain as a household runs it: the meter simulator in its own process producing a reading every
+/// second, the real <c>p1-edge</c> process reading it over v2 HTTPS and uploading to the real server with its
+/// default upload settings, and the dashboard in Chromium. A reading's latency runs from the instant the
+/// simulator produced it (<c>ts_utc</c> of <c>GET /sim/readings</c>) to the instant the page showed its power.
+/// </summary>
+internal static class LiveChain
+{
+    // A v2 dongle token: 32 upper-case hex characters.
+    private const string MeterToken = "0123456789ABCDEF0123456789ABCDEF";
+
+    public static async Task<(List<double> Latencies, int Readings)> MeasureAsync(DashboardServer fixture, int seconds)
+    {
+        var work = Directory.CreateTempSubdirectory("p1-dashboard-bench-");
+        using var simulator = Start("p1-meter-simulator.dll", [
+            "serve", "--bind", "127.0.0.1", "--http-port", "0", "--https-port", "0",
+            "--state-dir", Path.Combine(work.FullName, "sim"), "--token", MeterToken, "--seed", "7",
+        ], new Dictionary<string, string>(), out var simulatorOutput);
+        try
+        {
+            var (v1, v2, ca) = await SimulatorAddressesAsync(simulator, simulatorOutput);
+            using var edge = Start("p1-edge.dll", [], new Dictionary<string, string>
+            {
+                ["HW_P1_HOST"] = v2.Authority,
+                ["HW_P1_TOKEN"] = MeterToken,
+                ["HW_API_VERSION"] = "2",
+                ["HW_CA_FILE"] = ca,
+                ["DEVICE_ID"] = DashboardServer.HomeB,
+                ["VPS_INGEST_URL"] = fixture.Server.BaseAddress.ToString(),
+                ["VPS_TOKEN"] = DashboardServer.TokenB,
+                ["VPS_CA_FILE"] = fixture.Certificates.CaCertificatePath,
+                ["SPOOL_PATH"] = Path.Combine(work.FullName, "edge", "spool.db"),
+                ["HEALTH_PATH"] = Path.Combine(work.FullName, "edge", "health.json"),
+                ["TIMEZONE"] = "Europe/Brussels",
+            }, out _);
+            try
+            {
+                var page = await fixture.SignedInPageAsync("nl-BE");
+                await page.GotoAsync($"/#device={DashboardServer.HomeB}");
+                await page.ReloadAsync();
+                await Assertions.Expect(page.Locator("#device")).ToHaveValueAsync(DashboardServer.HomeB);
+                await Assertions.Expect(page.GetByTestId("live-power")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"\d"));
+                await page.EvaluateAsync("""
+                    () => {
+                      window.__changes = [];
+                      const target = document.querySelector('[data-testid=live-power]');
+                      new MutationObserver(() => window.__changes.push([target.textContent, Date.now()]))
+                        .observe(target, { childList: true, characterData: true, subtree: true });
+                    }
+                    """);
+                var from = DateTimeOffset.UtcNow;
+                await Task.Delay(TimeSpan.FromSeconds(seconds));
+                var until = DateTimeOffset.UtcNow;
+                await Task.Delay(TimeSpan.FromSeconds(3));
+
+                using var changes = JsonDocument.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(window.__changes)"));
+                using var meter = new HttpClient { BaseAddress = v1 };
+                using var readings = JsonDocument.Parse(await meter.GetStringAsync("/sim/readings"));
+                var produced = readings.RootElement.EnumerateArray()
+                    .Select(r => (Ts: r.GetProperty("ts_utc").GetDateTimeOffset(), Text: Kilowatts(r.GetProperty("power_w").GetInt32())))
+                    .Where(r => r.Ts >= from && r.Ts < until)
+                    .OrderBy(r => r.Ts)
+                    .ToList();
+                var shown = changes.RootElement.EnumerateArray()
+                    .Select(c => (Text: c[0].GetString()!, At: DateTimeOffset.FromUnixTimeMilliseconds(c[1].GetInt64())))
+                    .ToList();
+                // The raw material, to look at when a number surprises.
+                var dump = Path.Combine(Path.GetDirectoryName(fixture.ScreenshotDirectory)!, "live-chain.txt");
+                await File.WriteAllLinesAsync(dump, [
+                    .. produced.Select(r => $"produced {r.Ts:HH:mm:ss.fff} {r.Text}"),
+                    .. shown.Select(c => $"shown    {c.At:HH:mm:ss.fff} {c.Text}"),
+                ]);
+                Console.Error.WriteLine($"live chain: {produced.Count} readings, {shown.Count} page changes ({dump})");
+                return (Latencies(produced, shown), produced.Count);
+            }
+            finally
+            {
+                Stop(edge);
+            }
+        }
+        finally
+        {
+            Stop(simulator);
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A reading's latency is the time until the page first shows it or a newer one (a push may coalesce
+    /// readings). The page's changes are matched to the readings in order: each change shows the earliest
+    /// reading after the one the previous change showed that has its number and was produced before it (within
+    /// 10 s). On a run of equal numbers this picks the earlier reading, which errs on the long side, never the
+    /// short one. Readings not overtaken by the end of the run are left out.
+    /// </summary>
+    private static List<double> Latencies(List<(DateTimeOffset Ts, string Text)> produced, List<(string Text, DateTimeOffset At)> shown)
+    {
+        var displays = new List<(DateTimeOffset Reading, DateTimeOffset At)>();
+        var after = -1;
+        foreach (var (text, at) in shown)
+        {
+            var match = produced.FindIndex(after + 1, r => r.Ts <= at && r.Ts > at - TimeSpan.FromSeconds(10) && r.Text == text);
+            if (match >= 0)
+            {
+                displays.Add((produced[match].Ts, at));
+                after = match;
+            }
+        }
+
+        var latencies = new List<double>();
+        foreach (var (ts, _) in produced)
+        {
+            var first = displays.Where(d => d.Reading >= ts).Select(d => d.At).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            if (first != DateTimeOffset.MaxValue)
+            {
+                latencies.Add((first - ts).TotalMilliseconds);
+            }
+        }
+
+        return latencies;
+    }
+
+    // As the page shows power in nl-BE: kW with two decimals and a decimal comma (a household stays below 1,000 kW).
+    private static string Kilowatts(int watts) =>
+        (watts / 1000.0).ToString("F2", CultureInfo.InvariantCulture).Replace('.', ',');
+
+    private static async Task<(Uri V1, Uri V2, string Ca)> SimulatorAddressesAsync(Process simulator, Func<string> output)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var lines = output().Split('\n', StringSplitOptions.TrimEntries);
+            var v1 = lines.FirstOrDefault(l => l.StartsWith("v1 ", StringComparison.Ordinal));
+            var v2 = lines.FirstOrDefault(l => l.StartsWith("v2 ", StringComparison.Ordinal));
+            var ca = lines.FirstOrDefault(l => l.StartsWith("ca ", StringComparison.Ordinal));
+            if (v1 is not null && v2 is not null && ca is not null)
+            {
+                return (new Uri(v1[3..]), new Uri(v2[3..]), ca[3..]);
+            }
+
+            if (simulator.HasExited)
+            {
+                throw new InvalidOperationException($"the simulator exited with {simulator.ExitCode}: {output()}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("the simulator printed no addresses");
+    }
+
+    private static Process Start(string assembly, string[] arguments, Dictionary<string, string> environment, out Func<string> output)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {assembly}");
+        var text = new System.Text.StringBuilder();
+        void Append(object? sender, DataReceivedEventArgs e)
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (text)
+            {
+                text.AppendLine(e.Data);
+            }
+        }
+
+        process.OutputDataReceived += Append;
+        process.ErrorDataReceived += Append;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        output = () =>
+        {
+            lock (text)
+            {
+                return text.ToString();
+            }
+        };
+        return process;
+    }
+
+    private static void Stop(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+    }
+}
