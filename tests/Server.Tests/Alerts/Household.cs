@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using P1Telemetry.Contracts.Wire;
+using P1Telemetry.Server.Tests.Support;
 
 namespace P1Telemetry.Server.Tests.Alerts;
 
