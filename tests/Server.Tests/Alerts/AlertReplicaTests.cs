@@ -51,23 +51,25 @@ public sealed class AlertReplicaTests(PostgresClusterFixture cluster) : IAsyncLi
     {
         using var a = _a.CreateClient(ServerFactory.Token1);
         using var b = _b.CreateClient(ServerFactory.Token1);
-        var home = new Household(ServerFactory.Device1);
+        // The simulator's household, in a quarter where its own appliances draw well over the 2.5 kW floor.
+        var (seed, quarter) = SimulatedHousehold.FindPeakQuarter(Quarter, days: 14);
+        var home = new SimulatedHousehold(ServerFactory.Device1, seed, quarter);
 
         // The edge's uploads land on either replica; both evaluate the same rising quarter.
-        for (var minute = 0; minute < 15; minute += 3)
+        for (var minute = 3; minute <= 15; minute += 3)
         {
-            Set(Quarter + TimeSpan.FromMinutes(minute + 3));
-            await (minute % 2 == 0 ? a : b).IngestAsync(home.Draw(Quarter + TimeSpan.FromMinutes(minute), TimeSpan.FromMinutes(3), 4000));
+            Set(quarter + TimeSpan.FromMinutes(minute));
+            await (minute % 2 == 0 ? a : b).IngestAsync(home.ReadUntil(quarter + TimeSpan.FromMinutes(minute)));
         }
 
-        await Eventually.HoldsAsync(() => Count("peak_at_risk") == 3, "peak_at_risk on each channel");
+        await Eventually.HoldsAsync(() => Count("peak_at_risk") == 3, $"peak_at_risk on each channel (household {seed}, quarter {quarter:u})");
 
-        // The quarter closes; a sample of the next quarter reaches each replica.
+        // The quarter closes; the quiet start of the next quarter reaches each replica.
         await AlertApi.EvaluatedAsync(_a, _b);
         await AlertApi.SettledAsync(a, ServerFactory.Device1);
-        Set(Quarter + TimeSpan.FromMinutes(16));
-        await a.IngestAsync(home.Draw(Quarter + TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(30), 300));
-        await b.IngestAsync(home.Draw(Quarter + TimeSpan.FromMinutes(15.5), TimeSpan.FromSeconds(30), 300));
+        Set(quarter + TimeSpan.FromMinutes(16));
+        await a.IngestAsync(home.ReadUntil(quarter + TimeSpan.FromMinutes(15.5)));
+        await b.IngestAsync(home.ReadUntil(quarter + TimeSpan.FromMinutes(16)));
         await Eventually.HoldsAsync(() => Count("new_monthly_peak") == 3, "new_monthly_peak on each channel");
 
         // Both replicas' delivery workers run a pass more; nothing is sent twice.
