@@ -52,8 +52,8 @@ internal static class LiveChain
                     () => {
                       window.__changes = [];
                       const target = document.querySelector('[data-testid=live-power]');
-                      new MutationObserver(() => window.__changes.push([target.textContent, Date.now()]))
-                        .observe(target, { childList: true, characterData: true, subtree: true });
+                      new MutationObserver(() => window.__changes.push([target.textContent, target.dataset.readingTs, Date.now()]))
+                        .observe(target, { attributes: true, attributeFilter: ['data-reading-ts'] });
                     }
                     """);
                 var from = DateTimeOffset.UtcNow;
@@ -70,13 +70,15 @@ internal static class LiveChain
                     .OrderBy(r => r.Ts)
                     .ToList();
                 var shown = changes.RootElement.EnumerateArray()
-                    .Select(c => (Text: c[0].GetString()!, At: DateTimeOffset.FromUnixTimeMilliseconds(c[1].GetInt64())))
+                    .Where(c => c[1].GetString() is { Length: > 0 })
+                    .Select(c => (Text: c[0].GetString()!, Reading: DateTimeOffset.Parse(c[1].GetString()!, CultureInfo.InvariantCulture),
+                        At: DateTimeOffset.FromUnixTimeMilliseconds(c[2].GetInt64())))
                     .ToList();
                 // The raw material, to look at when a number surprises.
                 var dump = Path.Combine(Path.GetDirectoryName(fixture.ScreenshotDirectory)!, "live-chain.txt");
                 await File.WriteAllLinesAsync(dump, [
                     .. produced.Select(r => $"produced {r.Ts:HH:mm:ss.fff} {r.Text}"),
-                    .. shown.Select(c => $"shown    {c.At:HH:mm:ss.fff} {c.Text}"),
+                    .. shown.Select(c => $"shown    {c.At:HH:mm:ss.fff} {c.Text} (reading of {c.Reading:HH:mm:ss.fff})"),
                 ]);
                 Console.Error.WriteLine($"live chain: {produced.Count} readings, {shown.Count} page changes ({dump})");
                 return (Latencies(produced, shown), produced.Count);
@@ -95,29 +97,15 @@ internal static class LiveChain
 
     /// <summary>
     /// A reading's latency is the time until the page first shows it or a newer one (a push may coalesce
-    /// readings). The page's changes are matched to the readings in order: each change shows the earliest
-    /// reading after the one the previous change showed that has its number and was produced before it (within
-    /// 10 s). On a run of equal numbers this picks the earlier reading, which errs on the long side, never the
-    /// short one. Readings not overtaken by the end of the run are left out.
+    /// readings): the page marks the live power with the timestamp of the reading it shows, so each change is
+    /// matched to its reading by time, not by its number. Readings not overtaken by the end of the run are left out.
     /// </summary>
-    private static List<double> Latencies(List<(DateTimeOffset Ts, string Text)> produced, List<(string Text, DateTimeOffset At)> shown)
+    private static List<double> Latencies(List<(DateTimeOffset Ts, string Text)> produced, List<(string Text, DateTimeOffset Reading, DateTimeOffset At)> shown)
     {
-        var displays = new List<(DateTimeOffset Reading, DateTimeOffset At)>();
-        var after = -1;
-        foreach (var (text, at) in shown)
-        {
-            var match = produced.FindIndex(after + 1, r => r.Ts <= at && r.Ts > at - TimeSpan.FromSeconds(10) && r.Text == text);
-            if (match >= 0)
-            {
-                displays.Add((produced[match].Ts, at));
-                after = match;
-            }
-        }
-
         var latencies = new List<double>();
         foreach (var (ts, _) in produced)
         {
-            var first = displays.Where(d => d.Reading >= ts).Select(d => d.At).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            var first = shown.Where(d => d.Reading >= ts).Select(d => d.At).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
             if (first != DateTimeOffset.MaxValue)
             {
                 latencies.Add((first - ts).TotalMilliseconds);

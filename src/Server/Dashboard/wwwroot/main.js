@@ -222,6 +222,8 @@ function connectEvents(id) {
 function renderRealtime() {
   const r = state.realtime;
   $('live-power').textContent = r ? kw(r.power_w) : '—';
+  // Which reading the number is, for anyone measuring how fresh it is.
+  $('live-power').dataset.readingTs = r?.ts ?? '';
   $('live-direction').textContent = r ? (r.power_w < 0 ? t('exporting') : t('importing')) : t('noData');
   $('phase-l1').textContent = r?.power_l1_w != null ? `${kw(r.power_l1_w)} kW` : '—';
   $('phase-l2').textContent = r?.power_l2_w != null ? `${kw(r.power_l2_w)} kW` : '—';
