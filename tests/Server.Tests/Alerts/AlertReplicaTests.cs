@@ -56,8 +56,10 @@ public sealed class AlertReplicaTests(PostgresClusterFixture cluster) : IAsyncLi
         var home = new SimulatedHousehold(ServerFactory.Device1, seed, quarter);
 
         // The edge's uploads land on either replica; both evaluate the same rising quarter.
+        // Each batch is evaluated at its own time: the clock moves on only once both replicas looked at it.
         for (var minute = 3; minute <= 15; minute += 3)
         {
+            await AlertApi.EvaluatedAsync(_a, _b);
             Set(quarter + TimeSpan.FromMinutes(minute));
             await (minute % 2 == 0 ? a : b).IngestAsync(home.ReadUntil(quarter + TimeSpan.FromMinutes(minute)));
         }
