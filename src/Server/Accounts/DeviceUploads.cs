@@ -16,7 +16,7 @@ namespace P1Telemetry.Server.Accounts;
 public sealed partial class DeviceUploads(AccountDatabase database, ILogger<DeviceUploads> logger)
 {
     /// <summary>A device's upload time is written at most this often per replica.</summary>
-    public static readonly TimeSpan WriteInterval = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan WriteInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>Rows per statement: well under SQLite's limit of host parameters.</summary>
     private const int RowsPerStatement = 400;
@@ -28,8 +28,8 @@ public sealed partial class DeviceUploads(AccountDatabase database, ILogger<Devi
     private bool _writing;
 
     /// <summary>
-    /// Notes an accepted upload of <paramref name="deviceId"/> and returns once it is written (or needs no write);
-    /// a failing write never fails the ingest.
+    /// Notes an accepted upload of <paramref name="deviceId"/>; the task completes once it is written (or needs no
+    /// write), and never fails: a failed write is logged and tried again with the device's next upload.
     /// </summary>
     public Task RecordAsync(string deviceId, DateTimeOffset at, CancellationToken cancellationToken)
     {

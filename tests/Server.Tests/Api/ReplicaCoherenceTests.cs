@@ -64,6 +64,13 @@ public sealed class ReplicaCoherenceTests(PostgresClusterFixture cluster) : IAsy
         var samples = Meter(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(-2), hole: null);
         Assert.Equal(samples.Count, (await replica1.IngestAsync(samples)).Inserted);
 
+        // The upload time is written after the answer, so replica 2 learns it shortly after.
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+        while ((await LastUploadAsync(replica2)).ValueKind == JsonValueKind.Null && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
         var seen = (await LastUploadAsync(replica2)).GetDateTimeOffset();
         Assert.InRange(seen, before, DateTimeOffset.UtcNow.AddSeconds(1));
         Assert.Equal(seen, (await LastUploadAsync(replica1)).GetDateTimeOffset());
