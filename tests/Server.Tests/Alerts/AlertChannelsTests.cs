@@ -53,7 +53,7 @@ public sealed class AlertChannelsTests : IAsyncLifetime
         var home = new Household(ServerFactory.Device1);
 
         // 4 kW for five minutes: 1.3 kW so far, 4 kW projected against the 2.5 kW floor.
-        _server.Clock.Set(Quarter + TimeSpan.FromMinutes(5));
+        _server.Clock.AdjustTime(Quarter + TimeSpan.FromMinutes(5));
         await client.IngestAsync(home.Draw(Quarter, TimeSpan.FromMinutes(5), 4000));
         await Eventually.HoldsAsync(() => Events(AlertKindsUnderTest.PeakAtRisk).Count == 3, "peak_at_risk on ntfy, webhook and MQTT");
 
@@ -86,7 +86,7 @@ public sealed class AlertChannelsTests : IAsyncLifetime
         // The rest of the quarter at 4 kW, then a quiet start of the next one: the 4 kW quarter is the month's peak.
         await AlertApi.EvaluatedAsync(_server);
         await AlertApi.SettledAsync(client, ServerFactory.Device1);
-        _server.Clock.Set(Quarter + TimeSpan.FromMinutes(16));
+        _server.Clock.AdjustTime(Quarter + TimeSpan.FromMinutes(16));
         await client.IngestAsync([.. home.Draw(Quarter + TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), 4000),
             .. home.Draw(Quarter + TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(1), 300)]);
         await Eventually.HoldsAsync(() => Events(AlertKindsUnderTest.NewMonthlyPeak).Count == 3, "new_monthly_peak on every channel");
@@ -119,7 +119,7 @@ public sealed class AlertChannelsTests : IAsyncLifetime
     {
         using var client = _server.CreateClient(ServerFactory.Token1);
         var home = new Household(ServerFactory.Device1);
-        _server.Clock.Set(Quarter + TimeSpan.FromMinutes(5));
+        _server.Clock.AdjustTime(Quarter + TimeSpan.FromMinutes(5));
         await client.IngestAsync(home.Draw(Quarter, TimeSpan.FromMinutes(5), 4000));
         await Eventually.HoldsAsync(() => _mqtt.On("p1telemetry/meter-1/state").Count > 0, "the device's state");
 

@@ -89,8 +89,8 @@ public sealed class AlertReplicaTests(PostgresClusterFixture cluster) : IAsyncLi
 
     private void Set(DateTimeOffset now)
     {
-        _a.Clock.Set(now);
-        _b.Clock.Set(now);
+        _a.Clock.AdjustTime(now);
+        _b.Clock.AdjustTime(now);
     }
 
     private int Count(string kind) =>

@@ -34,7 +34,7 @@ public sealed class AlertRetryTests : IAsyncLifetime
         using var client = _server.CreateClient(ServerFactory.Token1);
         var home = new Household(ServerFactory.Device1);
         _receiver.Down = true;
-        _server.Clock.Set(Quarter + TimeSpan.FromMinutes(3));
+        _server.Clock.AdjustTime(Quarter + TimeSpan.FromMinutes(3));
         await client.IngestAsync(home.Draw(Quarter, TimeSpan.FromMinutes(3), 4000));
         await Eventually.HoldsAsync(async () => (await DeliveriesAsync(client, "peak_at_risk", Quarter)) is { Count: 2 } d && d.All(x => x.Attempts >= 1 && x.Error is not null),
             "failed attempts on both channels");
@@ -54,7 +54,7 @@ public sealed class AlertRetryTests : IAsyncLifetime
 
         // Back within the quarter: the next attempt (after its backoff) delivers.
         _receiver.Down = false;
-        _server.Clock.Set(Quarter + TimeSpan.FromMinutes(4));
+        _server.Clock.AdjustTime(Quarter + TimeSpan.FromMinutes(4));
         await Eventually.HoldsAsync(() => _receiver.Requests.Count == 2, "the warning after the receivers came back");
         Assert.Single(_receiver.At("/hook"));
         Assert.Equal("Peak at risk", Assert.Single(_receiver.At("/ntfy/p1-home")).Headers["Title"]);
@@ -65,7 +65,7 @@ public sealed class AlertRetryTests : IAsyncLifetime
         // The next quarter is at risk too (4 kW against the new 4 kW peak) while the receivers are down again ...
         var next = Quarter + TimeSpan.FromMinutes(15);
         _receiver.Down = true;
-        _server.Clock.Set(next + TimeSpan.FromMinutes(3));
+        _server.Clock.AdjustTime(next + TimeSpan.FromMinutes(3));
         await client.IngestAsync(home.Draw(Quarter + TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(15), 4000));
         await Eventually.HoldsAsync(async () => (await DeliveriesAsync(client, "peak_at_risk", next)) is { Count: 2 } d && d.All(x => x.Error is not null),
             "failed attempts for the second quarter");
@@ -73,7 +73,7 @@ public sealed class AlertRetryTests : IAsyncLifetime
         // ... and only come back after it ended: that warning is dropped, never sent late.
         await AlertApi.EvaluatedAsync(_server);
         await AlertApi.SettledAsync(client, ServerFactory.Device1);
-        _server.Clock.Set(next + TimeSpan.FromMinutes(16));
+        _server.Clock.AdjustTime(next + TimeSpan.FromMinutes(16));
         _receiver.Down = false;
         await Eventually.HoldsAsync(async () => (await DeliveriesAsync(client, "peak_at_risk", next)).All(d => d.State == "dropped"),
             "the late warning dropped");
