@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using P1Telemetry.Server.Alerts;
 using P1Telemetry.Server.MeterPeaks;
 using P1Telemetry.Server.Tests.Support;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Server.Tests.Alerts;
 
@@ -43,7 +44,7 @@ public sealed class AlertSweepTests : IAsyncLifetime
         await sweep.SweepAllAsync(default);
         _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(12));
         await sweep.SweepAllAsync(default);
-        await Eventually.HoldsAsync(() => NoData().Count == 1, "no_data after ten silent minutes");
+        await Eventually.TrueAsync(() => NoData().Count == 1, "no_data after ten silent minutes", seconds: 30);
         var alert = JsonDocument.Parse(NoData()[0].Body).RootElement;
         Assert.Equal(Start + TimeSpan.FromSeconds(50), alert.GetProperty("last_reading_at").GetDateTimeOffset());
 
@@ -61,7 +62,7 @@ public sealed class AlertSweepTests : IAsyncLifetime
         await client.IngestAsync(home.Draw(Start + TimeSpan.FromMinutes(69), TimeSpan.FromMinutes(1), 500));
         _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(90));
         await sweep.SweepAllAsync(default);
-        await Eventually.HoldsAsync(() => NoData().Count == 2, "no_data for the second silence");
+        await Eventually.TrueAsync(() => NoData().Count == 2, "no_data for the second silence", seconds: 30);
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class AlertSweepTests : IAsyncLifetime
             new StoredMeterState("p1", ClockStalled: false, BelgianFieldsMissing: true, Start + TimeSpan.FromMinutes(1)), Start + TimeSpan.FromMinutes(1), default);
 
         await sweep.SweepAllAsync(default);
-        await Eventually.HoldsAsync(() => Kind("belgian_fields_missing").Count == 1, "belgian_fields_missing");
+        await Eventually.TrueAsync(() => Kind("belgian_fields_missing").Count == 1, "belgian_fields_missing", seconds: 30);
         await AlertApi.EvaluatedAsync(_server);
         await AlertApi.SettledAsync(client, ServerFactory.Device1);
         _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(5));
