@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
 using P1Telemetry.Dashboard.Tests;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.DashboardBench;
 
@@ -20,14 +20,14 @@ internal static class LiveChain
     public static async Task<(List<double> Latencies, int Readings)> MeasureAsync(DashboardServer fixture, int seconds)
     {
         var work = Directory.CreateTempSubdirectory("p1-dashboard-bench-");
-        using var simulator = Start("p1-meter-simulator.dll", [
+        await using var simulator = Start(BuiltPrograms.Simulator(), [
             "serve", "--bind", "127.0.0.1", "--http-port", "0", "--https-port", "0",
             "--state-dir", Path.Combine(work.FullName, "sim"), "--token", MeterToken, "--seed", "7",
-        ], new Dictionary<string, string>(), out var simulatorOutput);
+        ], new Dictionary<string, string?>());
         try
         {
-            var (v1, v2, ca) = await SimulatorAddressesAsync(simulator, simulatorOutput);
-            using var edge = Start("p1-edge.dll", [], new Dictionary<string, string>
+            var (v1, v2, ca) = await SimulatorAddressesAsync(simulator);
+            await using var edge = Start(BuiltPrograms.Edge(), [], new Dictionary<string, string?>
             {
                 ["HW_P1_HOST"] = v2.Authority,
                 ["HW_P1_TOKEN"] = MeterToken,
@@ -40,7 +40,7 @@ internal static class LiveChain
                 ["SPOOL_PATH"] = Path.Combine(work.FullName, "edge", "spool.db"),
                 ["HEALTH_PATH"] = Path.Combine(work.FullName, "edge", "health.json"),
                 ["TIMEZONE"] = "Europe/Brussels",
-            }, out _);
+            });
             try
             {
                 var page = await fixture.SignedInPageAsync("nl-BE");
@@ -85,12 +85,12 @@ internal static class LiveChain
             }
             finally
             {
-                Stop(edge);
+                await edge.KillAsync();
             }
         }
         finally
         {
-            Stop(simulator);
+            await simulator.KillAsync();
             work.Delete(recursive: true);
         }
     }
@@ -119,86 +119,31 @@ internal static class LiveChain
     private static string Kilowatts(int watts) =>
         (watts / 1000.0).ToString("F2", CultureInfo.InvariantCulture).Replace('.', ',');
 
-    private static async Task<(Uri V1, Uri V2, string Ca)> SimulatorAddressesAsync(Process simulator, Func<string> output)
+    private static async Task<(Uri V1, Uri V2, string Ca)> SimulatorAddressesAsync(ChildProcess simulator)
     {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            var lines = output().Split('\n', StringSplitOptions.TrimEntries);
-            var v1 = lines.FirstOrDefault(l => l.StartsWith("v1 ", StringComparison.Ordinal));
-            var v2 = lines.FirstOrDefault(l => l.StartsWith("v2 ", StringComparison.Ordinal));
-            var ca = lines.FirstOrDefault(l => l.StartsWith("ca ", StringComparison.Ordinal));
-            if (v1 is not null && v2 is not null && ca is not null)
+        (Uri, Uri, string)? addresses = null;
+        await simulator.WaitUntilReadyAsync(
+            _ =>
             {
-                return (new Uri(v1[3..]), new Uri(v2[3..]), ca[3..]);
-            }
-
-            if (simulator.HasExited)
-            {
-                throw new InvalidOperationException($"the simulator exited with {simulator.ExitCode}: {output()}");
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("the simulator printed no addresses");
+                var lines = simulator.StandardOutput.Split('\n', StringSplitOptions.TrimEntries);
+                var v1 = lines.FirstOrDefault(l => l.StartsWith("v1 ", StringComparison.Ordinal));
+                var v2 = lines.FirstOrDefault(l => l.StartsWith("v2 ", StringComparison.Ordinal));
+                var ca = lines.FirstOrDefault(l => l.StartsWith("ca ", StringComparison.Ordinal));
+                addresses = v1 is not null && v2 is not null && ca is not null ? (new Uri(v1[3..]), new Uri(v2[3..]), ca[3..]) : null;
+                return Task.FromResult(addresses is not null);
+            },
+            "printing its addresses",
+            TimeSpan.FromSeconds(60));
+        return addresses!.Value;
     }
 
-    private static Process Start(string assembly, string[] arguments, Dictionary<string, string> environment, out Func<string> output)
+    private static ChildProcess Start(string program, string[] arguments, Dictionary<string, string?> environment)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var command = BuiltPrograms.CommandLine(program);
+        return new ChildProcess(command[0], [.. command[1..], .. arguments], new ChildProcessOptions
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {assembly}");
-        var text = new System.Text.StringBuilder();
-        void Append(object? sender, DataReceivedEventArgs e)
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (text)
-            {
-                text.AppendLine(e.Data);
-            }
-        }
-
-        process.OutputDataReceived += Append;
-        process.ErrorDataReceived += Append;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        output = () =>
-        {
-            lock (text)
-            {
-                return text.ToString();
-            }
-        };
-        return process;
-    }
-
-    private static void Stop(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
+            Environment = environment,
+        }).Start();
     }
 }

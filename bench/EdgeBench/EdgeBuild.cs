@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.EdgeBench;
 
@@ -9,7 +10,7 @@ namespace P1Telemetry.EdgeBench;
 /// </summary>
 internal sealed record EdgeBuild(string Name, string Program, IReadOnlyList<string> Arguments, double? RssTargetMb, double? CpuTargetPercent)
 {
-    public static EdgeBuild Jit() => new("JIT", "dotnet", [Path.Combine(EdgeProjectDirectory(), "bin", Configuration(), "net10.0", "p1-edge.dll")], null, null);
+    public static EdgeBuild Jit() => new("JIT", "dotnet", [BuiltPrograms.Assembly("Edge", "p1-edge")], null, null);
 
     public static async Task<EdgeBuild> NativeAsync()
     {

@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.ReadBench;
@@ -50,7 +51,7 @@ foreach (var backend in options.Backends)
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-            .AddSingleton<TimeProvider>(new FixedClock(now))
+            .AddSingleton<TimeProvider>(new FakeTimeProvider(now))
             .AddSingleton<IConfiguration>(configuration);
         services.AddSampleStorage(configuration);
         services.AddCache(configuration);
@@ -161,7 +162,7 @@ static ServiceProvider ColdProvider(IConfiguration configuration, DateTimeOffset
 {
     var services = new ServiceCollection()
         .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
-        .AddSingleton<TimeProvider>(new FixedClock(now));
+        .AddSingleton<TimeProvider>(new FakeTimeProvider(now));
     services.AddSampleStorage(configuration);
     services.AddCache(configuration);
     services.AddReadPath(configuration);

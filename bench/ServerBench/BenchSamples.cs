@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using P1Telemetry.Contracts.Wire;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.ServerBench;
 
@@ -14,42 +15,19 @@ internal static class BenchSamples
     /// <summary><paramref name="count"/> samples from <paramref name="start"/>, <paramref name="interval"/> apart.</summary>
     public static Sample[] Generate(int count, DateTimeOffset start, TimeSpan interval)
     {
-        var random = new Random(2025);
-        var samples = new Sample[count];
-        double import = 12_000, export = 3_000;
-        for (var i = 0; i < count; i++)
-        {
-            var power = random.Next(-4000, 9000);
-            if (power > 0)
+        var optional = new Random(2025);
+        return [.. MeterReadings.Integrate(ServerHost.Device, start, interval, MeterReadings.RandomPower(2025, -4000, 9000).Take(count), 12_000, 3_000)
+            .Select((sample, i) => sample with
             {
-                import += power * interval.TotalSeconds / 3_600_000.0;
-            }
-            else
-            {
-                export += -power * interval.TotalSeconds / 3_600_000.0;
-            }
-
-            var ts = start + (interval * i);
-            samples[i] = new Sample
-            {
-                DeviceId = ServerHost.Device,
-                Ts = ts,
-                PowerW = power,
-                ImportPowerW = Math.Max(power, 0),
-                EnergyImportKwh = Math.Round(import, 3),
-                EnergyExportKwh = Math.Round(export, 3),
-                AveragePower15mW = random.Next(0, 6000),
+                AveragePower15mW = optional.Next(0, 6000),
                 MonthlyPowerPeakW = 7250,
                 MonthlyPowerPeakTs = Start.AddHours(7),
-                PowerL1W = power,
+                PowerL1W = sample.PowerW,
                 PowerL2W = 0,
                 PowerL3W = 0,
                 GasM3 = 4321.5 + (i / 300 * 0.01),
-                GasTs = ts.AddSeconds(-(i % 300)),
-            };
-        }
-
-        return samples;
+                GasTs = sample.Ts.AddSeconds(-(i % 300)),
+            })];
     }
 
     public static List<byte[]> GzipBatches(Sample[] samples, int batchSize)

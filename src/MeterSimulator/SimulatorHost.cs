@@ -73,8 +73,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var stateDirectory = options.StateDirectory;
         if (stateDirectory is null)
         {
-            var root = Environment.GetEnvironmentVariable("P1_TEST_RUN_DIR") is { Length: > 0 } runDir ? runDir : Path.GetTempPath();
-            stateDirectory = owned = Path.Combine(root, "p1-meter-simulator-" + Guid.NewGuid().ToString("N"));
+            stateDirectory = owned = Path.Combine(options.TemporaryStateRoot ?? Path.GetTempPath(), "p1-meter-simulator-" + Guid.NewGuid().ToString("N"));
         }
 
         // Certificates are checked by clients against their real clock, whatever clock drives the meter.

@@ -20,6 +20,9 @@ public sealed record SimulatorOptions
     /// <summary>Where the test CA and the device certificate persist; null: a temporary directory removed on dispose.</summary>
     public string? StateDirectory { get; init; }
 
+    /// <summary>Where that temporary directory is created when <see cref="StateDirectory"/> is null; null: the system temp directory.</summary>
+    public string? TemporaryStateRoot { get; init; }
+
     /// <summary>The dongle's serial: 12 lowercase hex characters (its MAC address).</summary>
     public string Serial { get; init; } = DefaultSerial;
 

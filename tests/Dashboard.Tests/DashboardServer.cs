@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -280,42 +279,8 @@ public sealed class DashboardServer : IAsyncLifetime
         }]);
     }
 
-    private async Task RunCliAsync(string? input, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        startInfo.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "p1-server.dll"));
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in Environment)
-        {
-            startInfo.Environment[key] = value;
-        }
-
-        startInfo.Environment.Remove("DATABASE_URL");
-        startInfo.Environment.Remove("REDIS_URL");
-        using var process = Process.Start(startInfo)!;
-        if (input is not null)
-        {
-            await process.StandardInput.WriteAsync(input);
-        }
-
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"p1-server {string.Join(' ', arguments)} exited {process.ExitCode}: {await error} {await output}");
-    }
+    private Task<string> RunCliAsync(string? input, params string[] arguments) =>
+        ServerProcess.RunAsync(Environment, input, arguments);
 }
 
 /// <summary>The sign-in labels per language (from the dashboard's resource files).</summary>

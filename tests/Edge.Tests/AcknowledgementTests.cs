@@ -7,6 +7,7 @@ using P1Telemetry.Edge.Health;
 using P1Telemetry.Edge.Spooling;
 using P1Telemetry.Edge.Tests.Infrastructure;
 using P1Telemetry.Edge.Uploading;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 
@@ -18,14 +19,14 @@ public sealed class AcknowledgementTests : IAsyncLifetime
 {
     private readonly TestDirectory _directory = new();
     private readonly FakeTimeProvider _time = new(TestSamples.T0);
-    private readonly TestCa _ca = TestCa.Create("Ack Test CA");
+    private readonly TestCertificates _ca = TestCertificates.Create(commonName: "Ack Test");
     private IngestTestServer _server = null!;
     private SampleSpool _spool = null!;
     private HealthMonitor _health = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await IngestTestServer.StartAsync(_ca.IssueServer());
+        _server = await IngestTestServer.StartAsync(_ca.IssueServerCertificate());
         _spool = SampleSpool.Open(_directory.File("spool.db"), _time);
         _health = new HealthMonitor(_time);
     }
@@ -40,7 +41,7 @@ public sealed class AcknowledgementTests : IAsyncLifetime
 
     private BatchUploader Uploader(int batchSize = 10, Uri? ingest = null)
     {
-        var client = new IngestClient(ingest ?? _server.IngestUri, "secret-token", TimeSpan.FromSeconds(10), [_ca.Certificate]);
+        var client = new IngestClient(ingest ?? _server.IngestUri, "secret-token", TimeSpan.FromSeconds(10), [_ca.CaCertificate]);
         var identity = new DeviceIdentity("meter-1", client, _health, NullLogger<DeviceIdentity>.Instance);
         return new BatchUploader(_spool, client, identity, _health, batchSize, NullLogger<BatchUploader>.Instance);
     }

@@ -45,13 +45,13 @@ public sealed class UploaderLoopTests : IAsyncLifetime
 {
     private readonly TestDirectory _directory = new();
     private readonly TimerWatch _time = new(TestSamples.T0);
-    private readonly TestCa _ca = TestCa.Create("Loop Test CA");
+    private readonly TestCertificates _ca = TestCertificates.Create(commonName: "Loop Test");
     private IngestTestServer _server = null!;
     private SampleSpool _spool = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await IngestTestServer.StartAsync(_ca.IssueServer());
+        _server = await IngestTestServer.StartAsync(_ca.IssueServerCertificate());
         _spool = SampleSpool.Open(_directory.File("spool.db"), _time);
     }
 
@@ -65,7 +65,7 @@ public sealed class UploaderLoopTests : IAsyncLifetime
 
     private (UploaderService Service, ExponentialBackoff Backoff) Service(EdgeOptions options)
     {
-        var client = new IngestClient(_server.IngestUri, "t", TimeSpan.FromSeconds(10), [_ca.Certificate]);
+        var client = new IngestClient(_server.IngestUri, "t", TimeSpan.FromSeconds(10), [_ca.CaCertificate]);
         var health = new HealthMonitor(_time);
         var identity = new DeviceIdentity("meter-1", client, health, NullLogger<DeviceIdentity>.Instance);
         var uploader = new BatchUploader(_spool, client, identity, health, options.BatchSize, NullLogger<BatchUploader>.Instance);

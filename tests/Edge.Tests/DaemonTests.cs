@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using P1Telemetry.Edge.Spooling;
 using P1Telemetry.Edge.Tests.Infrastructure;
 using P1Telemetry.MeterSimulator;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 
@@ -13,7 +13,7 @@ public sealed class DaemonTests : IAsyncLifetime
 {
     private const string _serverToken = "vps-secret-token-4f1c";
     private readonly TestDirectory _directory = new();
-    private readonly TestCa _ca = TestCa.Create("Daemon Test CA");
+    private readonly TestCertificates _ca = TestCertificates.Create(commonName: "Daemon Test");
     private SimulatorHost _sim = null!;
     private IngestTestServer _server = null!;
     private string _meterToken = null!;
@@ -22,7 +22,7 @@ public sealed class DaemonTests : IAsyncLifetime
     {
         _sim = await Simulator.StartAsync(new SimulatorOptions { Speed = 4 });
         _meterToken = _sim.CreatePairedToken("local/daemon");
-        _server = await IngestTestServer.StartAsync(_ca.IssueServer());
+        _server = await IngestTestServer.StartAsync(_ca.IssueServerCertificate());
     }
 
     public async Task DisposeAsync()
@@ -40,7 +40,7 @@ public sealed class DaemonTests : IAsyncLifetime
         ["HW_CA_FILE"] = _sim.CaCertificatePath,
         ["VPS_INGEST_URL"] = _server.IngestUri.ToString(),
         ["VPS_TOKEN"] = _serverToken,
-        ["VPS_CA_FILE"] = _ca.WritePem(_directory.Path),
+        ["VPS_CA_FILE"] = _ca.CaCertificatePath,
         ["SPOOL_PATH"] = _directory.File("data/spool.db"),
         ["POLL_INTERVAL_S"] = "0.25",
         ["UPLOAD_INTERVAL_S"] = "0.5",
@@ -49,66 +49,27 @@ public sealed class DaemonTests : IAsyncLifetime
         ["LOG_LEVEL"] = "Debug",
     };
 
-    private static (Process Process, StringBuilder Output) Start(IReadOnlyList<string> arguments, Dictionary<string, string> environment)
+    private static async Task<(int ExitCode, string Output)> RunToEndAsync(IReadOnlyList<string> arguments, Dictionary<string, string> environment)
     {
-        var process = EdgeProcess.Start(arguments, environment);
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return (process, output);
-    }
-
-    private static async Task SigTermAsync(Process process)
-    {
-        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync();
-    }
-
-    private async Task<(int ExitCode, string Output)> RunToEndAsync(IReadOnlyList<string> arguments, Dictionary<string, string> environment)
-    {
-        var (process, output) = Start(arguments, environment);
-        using (process)
-        {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            lock (output)
-            {
-                return (process.ExitCode, output.ToString());
-            }
-        }
+        await using var edge = EdgeProcess.Start(arguments, environment);
+        var exitCode = await edge.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (exitCode, edge.StandardOutput + edge.StandardError);
     }
 
     [Fact]
     public async Task The_daemon_reads_uploads_reports_healthy_and_exits_0_on_sigterm()
     {
         var environment = Environment();
-        var (process, output) = Start([], environment);
-        using (process)
-        {
-            try
-            {
-                await Eventually.TrueAsync(() => _server.Accepted.Count >= 8, "samples reached the server", seconds: 60);
-                await Eventually.TrueAsync(() => File.Exists(_directory.File("data/health.json")) &&
-                    File.ReadAllText(_directory.File("data/health.json")).Contains("\"meter_reachable\": true", StringComparison.Ordinal), "the health file reports the meter", seconds: 30);
-                var (healthExit, healthOutput) = await RunToEndAsync(["health"], new() { ["SPOOL_PATH"] = environment["SPOOL_PATH"] });
-                Assert.Equal(0, healthExit);
-                Assert.Contains("\"status\": \"healthy\"", healthOutput, StringComparison.Ordinal);
-                Assert.Contains("\"meter_reachable\": true", healthOutput, StringComparison.Ordinal);
+        await using var edge = EdgeProcess.Start([], environment);
+        await Eventually.TrueAsync(() => _server.Accepted.Count >= 8, "samples reached the server", seconds: 60);
+        await Eventually.TrueAsync(() => File.Exists(_directory.File("data/health.json")) &&
+            File.ReadAllText(_directory.File("data/health.json")).Contains("\"meter_reachable\": true", StringComparison.Ordinal), "the health file reports the meter", seconds: 30);
+        var (healthExit, healthOutput) = await RunToEndAsync(["health"], new() { ["SPOOL_PATH"] = environment["SPOOL_PATH"] });
+        Assert.Equal(0, healthExit);
+        Assert.Contains("\"status\": \"healthy\"", healthOutput, StringComparison.Ordinal);
+        Assert.Contains("\"meter_reachable\": true", healthOutput, StringComparison.Ordinal);
 
-                await SigTermAsync(process);
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
-            }
-            finally
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                }
-            }
-
-            Assert.Equal(0, process.ExitCode);
-        }
+        Assert.Equal(0, await edge.StopAsync(TimeSpan.FromSeconds(15)));
 
         var samples = _server.Accepted.ToList();
         Assert.All(samples, s => Assert.Equal("meter-1", s.DeviceId)); // learnt from GET /v1/me
@@ -117,11 +78,7 @@ public sealed class DaemonTests : IAsyncLifetime
         Assert.All(samples, s => Assert.Equal(telegrams[s.Ts].EnergyImportKwh, s.EnergyImportKwh));
         Assert.Equal($"Bearer {_serverToken}", _server.LastAuthorization);
 
-        string log;
-        lock (output)
-        {
-            log = output.ToString();
-        }
+        var log = edge.StandardOutput + edge.StandardError;
 
         Assert.DoesNotContain(_serverToken, log, StringComparison.Ordinal);
         Assert.DoesNotContain(_meterToken, log, StringComparison.Ordinal);
@@ -138,28 +95,13 @@ public sealed class DaemonTests : IAsyncLifetime
     {
         _server.Respond = _ => Results.StatusCode(503);
         var environment = Environment(flushSeconds: 2);
-        var (process, _) = Start([], environment);
+        await using var edge = EdgeProcess.Start([], environment);
         var stopwatch = new Stopwatch();
-        using (process)
-        {
-            try
-            {
-                await Eventually.TrueAsync(() => !_server.RequestSizes.IsEmpty, "an upload was attempted", seconds: 60);
-                stopwatch.Start();
-                await SigTermAsync(process);
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-                stopwatch.Stop();
-            }
-            finally
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                }
-            }
-
-            Assert.Equal(0, process.ExitCode);
-        }
+        await Eventually.TrueAsync(() => !_server.RequestSizes.IsEmpty, "an upload was attempted", seconds: 60);
+        stopwatch.Start();
+        var exitCode = await edge.StopAsync(TimeSpan.FromSeconds(20));
+        stopwatch.Stop();
+        Assert.Equal(0, exitCode);
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"shutdown took {stopwatch.Elapsed}");
         Assert.Empty(_server.Accepted);
@@ -181,32 +123,18 @@ public sealed class DaemonTests : IAsyncLifetime
             });
         var environment = Environment();
         var healthPath = _directory.File("data/health.json");
-        var (process, _) = Start([], environment);
-        using (process)
-        {
-            try
-            {
-                await Eventually.TrueAsync(() => _server.RequestSizes.Count >= 2, "uploads were attempted", seconds: 60);
-                await Eventually.TrueAsync(() => File.Exists(healthPath) && File.ReadAllText(healthPath).Contains("\"clock_skew_detected_at\": \"", StringComparison.Ordinal),
-                    "the health file reports the clock skew", seconds: 30);
-                var (healthExit, healthOutput) = await RunToEndAsync(["health"], new() { ["SPOOL_PATH"] = environment["SPOOL_PATH"] });
-                Assert.Equal(1, healthExit);
-                Assert.Contains("ahead of its clock", healthOutput, StringComparison.Ordinal);
-                using var report = JsonDocument.Parse(healthOutput);
-                Assert.InRange(report.RootElement.GetProperty("clock_skew_s").GetDouble(), 3000, 4200);
-                Assert.Equal(0, report.RootElement.GetProperty("quarantine_count").GetInt64());
+        await using var edge = EdgeProcess.Start([], environment);
+        await Eventually.TrueAsync(() => _server.RequestSizes.Count >= 2, "uploads were attempted", seconds: 60);
+        await Eventually.TrueAsync(() => File.Exists(healthPath) && File.ReadAllText(healthPath).Contains("\"clock_skew_detected_at\": \"", StringComparison.Ordinal),
+            "the health file reports the clock skew", seconds: 30);
+        var (healthExit, healthOutput) = await RunToEndAsync(["health"], new() { ["SPOOL_PATH"] = environment["SPOOL_PATH"] });
+        Assert.Equal(1, healthExit);
+        Assert.Contains("ahead of its clock", healthOutput, StringComparison.Ordinal);
+        using var report = JsonDocument.Parse(healthOutput);
+        Assert.InRange(report.RootElement.GetProperty("clock_skew_s").GetDouble(), 3000, 4200);
+        Assert.Equal(0, report.RootElement.GetProperty("quarantine_count").GetInt64());
 
-                await SigTermAsync(process);
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-            }
-            finally
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill();
-                }
-            }
-        }
+        await edge.StopAsync(TimeSpan.FromSeconds(20));
 
         using var spool = SampleSpool.Open(environment["SPOOL_PATH"], TimeProvider.System);
         Assert.Equal(0, await spool.QuarantineCountAsync(default));

@@ -2,16 +2,17 @@ using Microsoft.Extensions.Logging;
 using P1Telemetry.Edge.Health;
 using P1Telemetry.Edge.Tests.Infrastructure;
 using P1Telemetry.Edge.Uploading;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 
 /// <summary>DEVICE_ID against the server's <c>GET /v1/me</c> (real HTTPS endpoint).</summary>
 public sealed class DeviceIdentityTests : IAsyncLifetime
 {
-    private readonly TestCa _ca = TestCa.Create("Identity Test CA");
+    private readonly TestCertificates _ca = TestCertificates.Create(commonName: "Identity Test");
     private IngestTestServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await IngestTestServer.StartAsync(_ca.IssueServer());
+    public async Task InitializeAsync() => _server = await IngestTestServer.StartAsync(_ca.IssueServerCertificate());
 
     public async Task DisposeAsync()
     {
@@ -21,7 +22,7 @@ public sealed class DeviceIdentityTests : IAsyncLifetime
 
     private (DeviceIdentity Identity, ListLogger<DeviceIdentity> Log, IngestClient Client) Create(string? configured)
     {
-        var client = new IngestClient(_server.IngestUri, "t", TimeSpan.FromSeconds(10), [_ca.Certificate]);
+        var client = new IngestClient(_server.IngestUri, "t", TimeSpan.FromSeconds(10), [_ca.CaCertificate]);
         var log = new ListLogger<DeviceIdentity>();
         return (new DeviceIdentity(configured, client, new HealthMonitor(TimeProvider.System), log), log, client);
     }

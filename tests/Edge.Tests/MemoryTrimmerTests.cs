@@ -1,5 +1,4 @@
 using P1Telemetry.Edge.Hosting;
-using P1Telemetry.Edge.Tests.Infrastructure;
 using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;

@@ -6,6 +6,7 @@ using P1Telemetry.Edge.Normalization;
 using P1Telemetry.Edge.Security;
 using P1Telemetry.Edge.Tests.Infrastructure;
 using P1Telemetry.MeterSimulator;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 
@@ -126,8 +127,8 @@ public sealed class MeterClientTests : IAsyncLifetime
     [Fact]
     public async Task A_certificate_from_another_ca_is_refused()
     {
-        using var otherCa = TestCa.Create("Not HomeWizard");
-        using var client = Simulator.Client(_sim.V2BaseUri.ToString(), _token, [otherCa.Certificate]);
+        using var otherCa = TestCertificates.Create(commonName: "Not HomeWizard");
+        using var client = Simulator.Client(_sim.V2BaseUri.ToString(), _token, [otherCa.CaCertificate]);
 
         Assert.Null(await client.ReadAsync(default));
         Assert.Contains("TLS refused", client.LastError, StringComparison.Ordinal);

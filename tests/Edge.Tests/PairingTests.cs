@@ -1,6 +1,7 @@
 using P1Telemetry.Edge.Commands;
 using P1Telemetry.Edge.Tests.Infrastructure;
 using P1Telemetry.MeterSimulator;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 
@@ -51,11 +52,11 @@ public sealed class PairingTests : IAsyncLifetime
     [Fact]
     public async Task Pairing_refuses_a_dongle_certificate_from_another_ca()
     {
-        using var otherCa = TestCa.Create("Not HomeWizard");
+        using var otherCa = TestCertificates.Create(commonName: "Not HomeWizard");
         _sim.PressButton();
         var error = new StringWriter();
 
-        var exitCode = await new PairCommand(new StringWriter(), error, TimeProvider.System).RunAsync(_sim.V2BaseUri.ToString(), "x", [otherCa.Certificate], default);
+        var exitCode = await new PairCommand(new StringWriter(), error, TimeProvider.System).RunAsync(_sim.V2BaseUri.ToString(), "x", [otherCa.CaCertificate], default);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("TLS refused", error.ToString(), StringComparison.Ordinal);

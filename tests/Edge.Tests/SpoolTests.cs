@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.Edge.Spooling;
 using P1Telemetry.Edge.Tests.Infrastructure;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 
@@ -175,13 +175,10 @@ public sealed class SpoolTests : IDisposable
         var csv = _directory.File("history.csv");
         TestSamples.WriteHistoryCsv(csv, rows: 400_000);
         var spoolPath = _directory.File("killed.db");
-        using var process = EdgeProcess.Start(["backfill", csv], new() { ["SPOOL_PATH"] = spoolPath });
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        await WaitForRowsAsync(spoolPath, process, TimeSpan.FromSeconds(60));
+        await using var edge = EdgeProcess.Start(["backfill", csv], new() { ["SPOOL_PATH"] = spoolPath });
+        await WaitForRowsAsync(spoolPath, edge, TimeSpan.FromSeconds(60));
 
-        process.Kill(); // SIGKILL on Linux: no flush, no finally blocks
-        await process.WaitForExitAsync();
+        await edge.KillAsync(); // SIGKILL: no flush, no finally blocks
 
         using var spool = SampleSpool.Open(spoolPath, _time);
         var count = await spool.CountAsync(default);
@@ -201,10 +198,10 @@ public sealed class SpoolTests : IDisposable
         Assert.Equal(count + 1, await spool.CountAsync(default));
     }
 
-    private static async Task WaitForRowsAsync(string path, Process process, TimeSpan limit)
+    private static async Task WaitForRowsAsync(string path, ChildProcess process, TimeSpan limit)
     {
         var deadline = DateTime.UtcNow + limit;
-        while (DateTime.UtcNow < deadline && !process.HasExited)
+        while (DateTime.UtcNow < deadline && process.IsRunning)
         {
             if (File.Exists(path))
             {
@@ -228,7 +225,7 @@ public sealed class SpoolTests : IDisposable
             await Task.Delay(20);
         }
 
-        throw new TimeoutException("the backfill process spooled nothing (exited: " + process.HasExited + ")");
+        throw new TimeoutException($"the backfill process spooled nothing (exit code: {process.ExitCode}):\n{process.Output}");
     }
 
     public void Dispose() => _directory.Dispose();

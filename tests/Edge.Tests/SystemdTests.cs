@@ -25,56 +25,33 @@ public sealed class SystemdTests : IDisposable
         var fakeSystemd = _directory.File("systemd");
         File.CreateSymbolicLink(fakeSystemd, "/bin/sh");
 
-        var start = new ProcessStartInfo(fakeSystemd)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         // Not an exec: the shell stays the daemon's parent, as systemd is a service's.
-        foreach (var argument in (string[])["-c", "\"$0\" \"$@\"; exit $?", .. BuiltPrograms.CommandLine(BuiltPrograms.Edge())])
+        await using var parent = new ChildProcess(fakeSystemd, ["-c", "\"$0\" \"$@\"; exit $?", .. BuiltPrograms.CommandLine(BuiltPrograms.Edge())], new ChildProcessOptions
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["NOTIFY_SOCKET"] = socketPath;
-        start.Environment["HW_P1_HOST"] = "127.0.0.1:9";
-        start.Environment["HW_API_VERSION"] = "1";
-        start.Environment["DEVICE_ID"] = "meter-1";
-        start.Environment["VPS_INGEST_URL"] = "https://127.0.0.1:9/v1/ingest";
-        start.Environment["VPS_TOKEN"] = "a-token";
-        start.Environment["SPOOL_PATH"] = _directory.File("spool.db");
-        start.Environment["SHUTDOWN_FLUSH_S"] = "1";
-        using var parent = Process.Start(start)!;
-        var output = new StringBuilder();
-        parent.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        parent.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        parent.BeginOutputReadLine();
-        parent.BeginErrorReadLine();
-        try
-        {
-            Assert.Equal("READY=1", await ReceiveAsync(notifications));
-            await Eventually.TrueAsync(() => Logged(output).Contains("<6>P1Telemetry.Edge[41] Edge started", StringComparison.Ordinal), "the start in journald's format");
-
-            var daemon = File.ReadAllText($"/proc/{parent.Id}/task/{parent.Id}/children").Trim();
-            using (var kill = Process.Start("kill", ["-TERM", daemon]))
+            Environment = new Dictionary<string, string?>
             {
-                await kill.WaitForExitAsync();
-            }
+                ["NOTIFY_SOCKET"] = socketPath,
+                ["HW_P1_HOST"] = "127.0.0.1:9",
+                ["HW_API_VERSION"] = "1",
+                ["DEVICE_ID"] = "meter-1",
+                ["VPS_INGEST_URL"] = "https://127.0.0.1:9/v1/ingest",
+                ["VPS_TOKEN"] = "a-token",
+                ["SPOOL_PATH"] = _directory.File("spool.db"),
+                ["SHUTDOWN_FLUSH_S"] = "1",
+            },
+        }).Start();
+        Assert.Equal("READY=1", await ReceiveAsync(notifications));
+        await Eventually.TrueAsync(() => parent.Output.Contains("<6>P1Telemetry.Edge[41] Edge started", StringComparison.Ordinal), "the start in journald's format");
 
-            Assert.Equal("STOPPING=1", await ReceiveAsync(notifications));
-            await parent.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(0, parent.ExitCode);
-        }
-        finally
+        var daemon = File.ReadAllText($"/proc/{parent.ProcessId}/task/{parent.ProcessId}/children").Trim();
+        using (var kill = Process.Start("kill", ["-TERM", daemon]))
         {
-            if (!parent.HasExited)
-            {
-                parent.Kill(entireProcessTree: true);
-            }
+            await kill.WaitForExitAsync();
         }
 
-        Assert.DoesNotContain("{\"Timestamp\"", Logged(output), StringComparison.Ordinal);
+        Assert.Equal("STOPPING=1", await ReceiveAsync(notifications));
+        Assert.Equal(0, await parent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.DoesNotContain("{\"Timestamp\"", parent.Output, StringComparison.Ordinal);
     }
 
     private static async Task<string> ReceiveAsync(Socket socket)
@@ -83,13 +60,5 @@ public sealed class SystemdTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var length = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
         return Encoding.UTF8.GetString(buffer, 0, length).Trim();
-    }
-
-    private static string Logged(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
     }
 }

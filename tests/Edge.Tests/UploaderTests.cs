@@ -7,6 +7,7 @@ using P1Telemetry.Edge.Health;
 using P1Telemetry.Edge.Spooling;
 using P1Telemetry.Edge.Tests.Infrastructure;
 using P1Telemetry.Edge.Uploading;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 
@@ -15,13 +16,13 @@ public sealed class UploaderTests : IAsyncLifetime
 {
     private readonly TestDirectory _directory = new();
     private readonly FakeTimeProvider _time = new(TestSamples.T0);
-    private readonly TestCa _ca = TestCa.Create("P1 Telemetry Test CA");
+    private readonly TestCertificates _ca = TestCertificates.Create(commonName: "P1 Telemetry Test");
     private IngestTestServer _server = null!;
     private SampleSpool _spool = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await IngestTestServer.StartAsync(_ca.IssueServer());
+        _server = await IngestTestServer.StartAsync(_ca.IssueServerCertificate());
         _spool = SampleSpool.Open(_directory.File("spool.db"), _time);
     }
 
@@ -36,7 +37,7 @@ public sealed class UploaderTests : IAsyncLifetime
     private BatchUploader Uploader(int batchSize, string? deviceId = null, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null, Uri? ingest = null,
         SampleSpool? spool = null)
     {
-        var client = new IngestClient(ingest ?? _server.IngestUri, "secret-token", TimeSpan.FromSeconds(10), roots ?? [_ca.Certificate]);
+        var client = new IngestClient(ingest ?? _server.IngestUri, "secret-token", TimeSpan.FromSeconds(10), roots ?? [_ca.CaCertificate]);
         var health = new HealthMonitor(_time);
         var identity = new DeviceIdentity(deviceId, client, health, NullLogger<DeviceIdentity>.Instance);
         return new BatchUploader(spool ?? _spool, client, identity, health, batchSize, NullLogger<BatchUploader>.Instance);
@@ -254,9 +255,9 @@ public sealed class UploaderTests : IAsyncLifetime
     public async Task A_certificate_from_an_untrusted_ca_is_refused_and_nothing_is_sent()
     {
         await SpoolAsync(4);
-        using var otherCa = TestCa.Create("Some Other CA");
+        using var otherCa = TestCertificates.Create(commonName: "Some Other CA");
 
-        var step = await Uploader(5, deviceId: "meter-1", roots: [otherCa.Certificate]).UploadNextAsync(default);
+        var step = await Uploader(5, deviceId: "meter-1", roots: [otherCa.CaCertificate]).UploadNextAsync(default);
 
         Assert.Equal(UploadStepKind.Retry, step.Kind);
         Assert.Contains("certificate", step.Reason, StringComparison.Ordinal);
@@ -267,7 +268,7 @@ public sealed class UploaderTests : IAsyncLifetime
     [Fact]
     public async Task A_trusted_ca_does_not_excuse_a_host_name_mismatch()
     {
-        await using var wrongName = await IngestTestServer.StartAsync(_ca.IssueServer("api.example.org", withLoopbackNames: false));
+        await using var wrongName = await IngestTestServer.StartAsync(_ca.IssueServerCertificate("api.example.org", withLoopbackNames: false));
         await SpoolAsync(4);
 
         var step = await Uploader(5, deviceId: "meter-1", ingest: wrongName.IngestUri).UploadNextAsync(default);

@@ -13,7 +13,7 @@ public sealed class ApiShapeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = 42, Start = new DateTimeOffset(2026, 1, 20, 17, 30, 0, TimeSpan.Zero) });
+        _host = await TestSimulator.StartAsync(new SimulatorOptions { Seed = 42, Start = new DateTimeOffset(2026, 1, 20, 17, 30, 0, TimeSpan.Zero) });
         _token = _host.CreatePairedToken("local/shape-tests");
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using P1Telemetry.MeterSimulator.Cli;
 using P1Telemetry.TestInfrastructure;
 
@@ -134,25 +133,12 @@ public sealed class CommandLineTests
     public async Task The_executable_prints_its_endpoints_serves_and_exits_0_on_SIGTERM()
     {
         var stateDirectory = TestRunDirectory.NewPath("sim-cli");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "p1-meter-simulator.dll"), "--http-port", "0", "--https-port", "0", "--state-dir", stateDirectory, "--serial", "0123456789ab" },
-        };
-        using var process = Process.Start(start)!;
+        var command = BuiltPrograms.CommandLine(BuiltPrograms.Simulator());
+        await using var simulator = new ChildProcess(command[0], [.. command[1..], "--http-port", "0", "--https-port", "0", "--state-dir", stateDirectory, "--serial", "0123456789ab"]);
         try
         {
-            var lines = new Dictionary<string, string>();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (!lines.ContainsKey("serial"))
-            {
-                var line = await process.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException(await process.StandardError.ReadToEndAsync());
-                if (line.Split(' ', 2) is [var key and ("v1" or "v2" or "ca" or "serial"), var value])
-                {
-                    lines[key] = value;
-                }
-            }
+            await simulator.Start().WaitUntilReadyAsync(_ => Task.FromResult(Endpoints(simulator.StandardOutput).ContainsKey("serial")), "printing its endpoints", TimeSpan.FromSeconds(60));
+            var lines = Endpoints(simulator.StandardOutput);
 
             Assert.StartsWith("http://127.0.0.1:", lines["v1"], StringComparison.Ordinal);
             Assert.StartsWith("https://127.0.0.1:", lines["v2"], StringComparison.Ordinal);
@@ -164,22 +150,20 @@ public sealed class CommandLineTests
             var info = await client.GetStringAsync(new Uri(lines["v1"] + "/api"));
             Assert.Contains("\"serial\":\"0123456789ab\"", info, StringComparison.Ordinal);
 
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync(timeout.Token);
-            }
-
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(0, await simulator.StopAsync(TimeSpan.FromSeconds(60)));
         }
         finally
         {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-
+            await simulator.KillAsync();
             Directory.Delete(stateDirectory, recursive: true);
         }
     }
+
+    /// <summary>The "key value" lines the executable prints at start-up: its endpoints, CA file and serial.</summary>
+    private static Dictionary<string, string> Endpoints(string output) =>
+        output.Split('\n', StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' ', 2))
+            .Where(parts => parts is [("v1" or "v2" or "ca" or "serial"), _])
+            .GroupBy(parts => parts[0])
+            .ToDictionary(group => group.Key, group => group.First()[1]);
 }

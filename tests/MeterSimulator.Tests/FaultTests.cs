@@ -15,7 +15,7 @@ public sealed class FaultTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = 20 });
+        _host = await TestSimulator.StartAsync(new SimulatorOptions { Speed = 20 });
         _token = _host.CreatePairedToken("local/faults");
     }
 

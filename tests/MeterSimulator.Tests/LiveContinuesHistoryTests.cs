@@ -46,7 +46,7 @@ public sealed class LiveContinuesHistoryTests : IDisposable
         var peak = quarterSums.Select(q => (End: q.Key, ValueW: (int)(q.Value / 900))).MaxBy(q => q.ValueW);
         Assert.True(peak.ValueW > 2_500, $"the household's November peak so far is a real one, got {peak.ValueW} W");
 
-        await using var meter = await SimulatorHost.StartAsync(new SimulatorOptions
+        await using var meter = await TestSimulator.StartAsync(new SimulatorOptions
         {
             Seed = Seed,
             Start = start,
@@ -95,7 +95,7 @@ public sealed class LiveContinuesHistoryTests : IDisposable
         Assert.Equal("2026-01-13T23:00:00Z", rows[0][0]);
         Assert.Equal("2026-01-15T13:37:10Z", rows[^1][0]);
 
-        await using var meter = await SimulatorHost.StartAsync(new SimulatorOptions
+        await using var meter = await TestSimulator.StartAsync(new SimulatorOptions
         {
             Seed = Seed,
             Start = end,

@@ -11,7 +11,7 @@ public sealed class PairingTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.Zero));
     private SimulatorHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await SimulatorHost.StartAsync(new SimulatorOptions { TimeProvider = _time });
+    public async Task InitializeAsync() => _host = await TestSimulator.StartAsync(new SimulatorOptions { TimeProvider = _time });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -127,7 +127,7 @@ public sealed class PairingTests : IAsyncLifetime
     public async Task Options_can_preconfigure_a_token_and_open_the_window_at_start()
     {
         const string token = "00112233445566778899AABBCCDDEEFF";
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { Token = token, ButtonPressed = true, TimeProvider = _time });
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions { Token = token, ButtonPressed = true, TimeProvider = _time });
         using var client = SimulatorClients.V2(host, token);
         using var measurement = await client.GetAsync("api/measurement");
         using var pairing = await client.PostAsJsonAsync("api/user", new { name = "local/edge" });

@@ -15,7 +15,7 @@ public sealed class RawTelegramTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await SimulatorHost.StartAsync(new SimulatorOptions
+        _host = await TestSimulator.StartAsync(new SimulatorOptions
         {
             Speed = 1,
             Start = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero),

@@ -10,8 +10,8 @@ public sealed class SimulatorHostTests
     [Fact]
     public async Task Port_zero_binds_free_ports_and_reports_them()
     {
-        await using var a = await SimulatorHost.StartAsync(new SimulatorOptions());
-        await using var b = await SimulatorHost.StartAsync(new SimulatorOptions());
+        await using var a = await TestSimulator.StartAsync(new SimulatorOptions());
+        await using var b = await TestSimulator.StartAsync(new SimulatorOptions());
 
         Assert.Equal("http", a.V1BaseUri.Scheme);
         Assert.Equal("https", a.V2BaseUri.Scheme);
@@ -25,7 +25,7 @@ public sealed class SimulatorHostTests
     [Fact]
     public async Task Dispose_stops_listening_removes_its_temporary_state_and_may_be_repeated()
     {
-        var host = await SimulatorHost.StartAsync(new SimulatorOptions());
+        var host = await TestSimulator.StartAsync(new SimulatorOptions());
         var stateDirectory = Path.GetDirectoryName(host.CaCertificatePath)!;
         Assert.True(Directory.Exists(stateDirectory));
 
@@ -40,7 +40,7 @@ public sealed class SimulatorHostTests
     [Fact]
     public async Task Dispose_completes_while_a_request_hangs()
     {
-        var host = await SimulatorHost.StartAsync(new SimulatorOptions());
+        var host = await TestSimulator.StartAsync(new SimulatorOptions());
         host.SetFaults(new SimulatorFaults { Hang = true });
         using var client = SimulatorClients.V1(host, TimeSpan.FromMinutes(5));
         var hung = client.GetAsync("api/v1/data");
@@ -57,7 +57,7 @@ public sealed class SimulatorHostTests
     public async Task Invalid_options_are_refused_with_the_setting_named()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            SimulatorHost.StartAsync(new SimulatorOptions { Serial = "not-a-serial", Speed = -1 }));
+            TestSimulator.StartAsync(new SimulatorOptions { Serial = "not-a-serial", Speed = -1 }));
 
         Assert.Contains("--serial (SIM_SERIAL)", error.Message, StringComparison.Ordinal);
         Assert.Contains("--speed (SIM_SPEED)", error.Message, StringComparison.Ordinal);
@@ -67,7 +67,7 @@ public sealed class SimulatorHostTests
     public async Task Telegrams_follow_the_clock_times_the_speed_and_never_a_request()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 9, 1, 8, 0, 0, TimeSpan.Zero));
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { TimeProvider = time, Speed = 10 });
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, Speed = 10 });
         Assert.Single(host.Readings);
         Assert.Equal(new DateTime(2026, 9, 1, 10, 0, 0), host.LatestReading.MeterTimestamp);
 
@@ -96,7 +96,7 @@ public sealed class SimulatorHostTests
     public async Task A_ten_second_interval_gives_DSMR_4_telegrams_from_the_requested_start()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 9, 1, 8, 0, 0, TimeSpan.Zero));
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions
         {
             TimeProvider = time,
             TelegramIntervalSeconds = 10,
@@ -119,7 +119,7 @@ public sealed class SimulatorHostTests
     public async Task A_glitch_configured_at_start_hits_the_second_telegram()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 9, 1, 8, 0, 0, TimeSpan.Zero));
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions
         {
             TimeProvider = time,
             Faults = new SimulatorFaults { Glitch = RegisterGlitch.Backwards },
@@ -142,7 +142,7 @@ public sealed class SimulatorHostTests
         try
         {
             Meter.Telegram last;
-            await using (var first = await SimulatorHost.StartAsync(new SimulatorOptions { TimeProvider = time, StateDirectory = stateDirectory, Seed = 2, Speed = 100, Start = start }))
+            await using (var first = await TestSimulator.StartAsync(new SimulatorOptions { TimeProvider = time, StateDirectory = stateDirectory, Seed = 2, Speed = 100, Start = start }))
             {
                 for (var i = 0; i < 36; i++)
                 {
@@ -154,8 +154,8 @@ public sealed class SimulatorHostTests
             }
 
             var restartAt = last.TsUtc.AddMinutes(5);
-            await using var restarted = await SimulatorHost.StartAsync(new SimulatorOptions { StateDirectory = stateDirectory, Seed = 2, Start = restartAt, TimeProvider = time });
-            await using var fresh = await SimulatorHost.StartAsync(new SimulatorOptions { Seed = 2, Start = restartAt, TimeProvider = time });
+            await using var restarted = await TestSimulator.StartAsync(new SimulatorOptions { StateDirectory = stateDirectory, Seed = 2, Start = restartAt, TimeProvider = time });
+            await using var fresh = await TestSimulator.StartAsync(new SimulatorOptions { Seed = 2, Start = restartAt, TimeProvider = time });
             var again = restarted.LatestReading;
 
             Assert.True(again.EnergyImportKwh >= last.EnergyImportKwh, $"import {again.EnergyImportKwh} < {last.EnergyImportKwh}");

@@ -30,7 +30,7 @@ public sealed class TlsTests
     [Fact]
     public async Task Served_certificate_chains_to_the_written_CA_and_names_the_dongle()
     {
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { Serial = "5c2fafa1b2c3" });
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions { Serial = "5c2fafa1b2c3" });
         using var served = await ServedCertificateAsync(host);
         using var caFromFile = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(host.CaCertificatePath));
 
@@ -50,7 +50,7 @@ public sealed class TlsTests
     [Fact]
     public async Task A_client_trusting_another_CA_refuses_the_connection()
     {
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions());
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions());
         using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=Some other CA", otherKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
@@ -75,7 +75,7 @@ public sealed class TlsTests
     [Fact]
     public async Task A_client_expecting_another_serial_refuses_the_certificate()
     {
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions());
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions());
         using var client = new HttpClient(new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions
@@ -96,21 +96,21 @@ public sealed class TlsTests
         {
             string caThumbprint;
             string deviceThumbprint;
-            await using (var first = await SimulatorHost.StartAsync(new SimulatorOptions { StateDirectory = stateDirectory }))
+            await using (var first = await TestSimulator.StartAsync(new SimulatorOptions { StateDirectory = stateDirectory }))
             {
                 caThumbprint = first.CaCertificate.Thumbprint;
                 using var served = await ServedCertificateAsync(first);
                 deviceThumbprint = served.Thumbprint;
             }
 
-            await using (var second = await SimulatorHost.StartAsync(new SimulatorOptions { StateDirectory = stateDirectory }))
+            await using (var second = await TestSimulator.StartAsync(new SimulatorOptions { StateDirectory = stateDirectory }))
             {
                 using var served = await ServedCertificateAsync(second);
                 Assert.Equal(caThumbprint, second.CaCertificate.Thumbprint);
                 Assert.Equal(deviceThumbprint, served.Thumbprint);
             }
 
-            await using var otherSerial = await SimulatorHost.StartAsync(new SimulatorOptions { StateDirectory = stateDirectory, Serial = "aabbccddeeff" });
+            await using var otherSerial = await TestSimulator.StartAsync(new SimulatorOptions { StateDirectory = stateDirectory, Serial = "aabbccddeeff" });
             using var otherServed = await ServedCertificateAsync(otherSerial);
             Assert.Equal(caThumbprint, otherSerial.CaCertificate.Thumbprint);
             Assert.Equal("appliance/p1dongle/aabbccddeeff", otherServed.GetNameInfo(X509NameType.SimpleName, false));

@@ -70,7 +70,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task Authorized_and_subscribed_client_receives_measurements_as_telegrams_arrive()
     {
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = 20 });
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions { Speed = 20 });
         var token = host.CreatePairedToken("local/ws");
         using var socket = await ConnectAsync(host);
         var messages = ReadAll(socket);
@@ -103,7 +103,7 @@ public sealed class WebSocketTests
     public async Task One_push_per_new_telegram_and_none_without_one()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.Zero));
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { TimeProvider = time });
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions { TimeProvider = time });
         using var socket = await ConnectAsync(host);
         var messages = ReadAll(socket);
         await NextAsync(messages);
@@ -149,7 +149,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task A_bad_token_gets_an_error_and_the_socket_is_closed()
     {
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = 20 });
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions { Speed = 20 });
         using var socket = await ConnectAsync(host);
         var messages = ReadAll(socket);
         await NextAsync(messages);
@@ -173,7 +173,7 @@ public sealed class WebSocketTests
     public async Task Subscribing_to_system_and_device_sends_them_once()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.Zero));
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions { TimeProvider = time });
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions { TimeProvider = time });
         using var socket = await ConnectAsync(host);
         var messages = ReadAll(socket);
         await NextAsync(messages);
@@ -194,7 +194,7 @@ public sealed class WebSocketTests
     [Fact]
     public async Task A_plain_GET_on_the_WebSocket_path_is_a_400()
     {
-        await using var host = await SimulatorHost.StartAsync(new SimulatorOptions());
+        await using var host = await TestSimulator.StartAsync(new SimulatorOptions());
         using var client = SimulatorClients.V2(host);
         using var response = await client.GetAsync("api/ws");
 

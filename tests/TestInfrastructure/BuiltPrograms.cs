@@ -18,6 +18,12 @@ public static class BuiltPrograms
             : throw new FileNotFoundException($"{path} is missing: build the solution ({configuration}) before running the tests.", path);
     }
 
+    /// <summary>The server under test: <c>p1-server.dll</c> of this build.</summary>
+    public static string Server() => Assembly("Server", "p1-server");
+
+    /// <summary>The meter simulator: <c>p1-meter-simulator.dll</c> of this build.</summary>
+    public static string Simulator() => Assembly("MeterSimulator", "p1-meter-simulator");
+
     /// <summary>
     /// The edge under test: the JIT assembly of this build (run with <c>dotnet</c>), or the native binary that
     /// <c>P1_EDGE_EXECUTABLE</c> names (<c>scripts/test.sh</c> publishes it and runs the edge's tests against it too).

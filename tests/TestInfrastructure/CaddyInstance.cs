@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 
 namespace P1Telemetry.TestInfrastructure;
 
@@ -37,8 +35,7 @@ public sealed class CaddyInstance : IAsyncDisposable
     private static readonly TimeSpan _startTimeout = TimeSpan.FromSeconds(30);
 
     private readonly CaddyOptions _options;
-    private readonly StringBuilder _log = new();
-    private Process? _process;
+    private ChildProcess? _process;
 
     private CaddyInstance(CaddyOptions options, string directory, int httpsPort, int httpPort, int? adminPort)
     {
@@ -72,21 +69,12 @@ public sealed class CaddyInstance : IAsyncDisposable
         _options.CertificatePath is null ? Path.Combine(Directory, "storage", "pki", "authorities", "local", "root.crt") : null;
 
     /// <summary>Everything Caddy wrote to stdout/stderr so far (its JSON log).</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _process?.Output ?? string.Empty;
 
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => _process is { IsRunning: true };
 
     /// <summary>The running Caddy's process id.</summary>
-    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("Caddy is not running.");
+    public int ProcessId => _process?.ProcessId ?? throw new InvalidOperationException("Caddy is not running.");
 
     public static async Task<CaddyInstance> StartAsync(CaddyOptions options, CancellationToken cancellationToken = default)
     {
@@ -96,8 +84,8 @@ public sealed class CaddyInstance : IAsyncDisposable
             throw new ArgumentException("CertificatePath and KeyPath go together.", nameof(options));
         }
 
-        var directory = NewScratchDirectory();
-        var instance = new CaddyInstance(options, directory, FreeTcpPort(), FreeTcpPort(), options.AdminApi ? FreeTcpPort() : null);
+        var directory = TestRunDirectory.CreateSubdirectory("caddy");
+        var instance = new CaddyInstance(options, directory, FreePort.Next(), FreePort.Next(), options.AdminApi ? FreePort.Next() : null);
         await File.WriteAllTextAsync(instance.CaddyfilePath, instance.RenderCaddyfile(), cancellationToken).ConfigureAwait(false);
         try
         {
@@ -123,33 +111,9 @@ public sealed class CaddyInstance : IAsyncDisposable
     /// <summary>Stops Caddy gracefully (SIGTERM), killing it if it does not exit in time.</summary>
     public async Task StopAsync()
     {
-        var process = _process;
-        if (process is null)
+        if (IsRunning)
         {
-            return;
-        }
-
-        _process = null;
-        try
-        {
-            if (!process.HasExited)
-            {
-                await SignalAsync(process.Id, "TERM").ConfigureAwait(false);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                try
-                {
-                    await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-        }
-        finally
-        {
-            process.Dispose();
+            await _process!.StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
     }
 
@@ -160,6 +124,11 @@ public sealed class CaddyInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        if (_process is not null)
+        {
+            await _process.DisposeAsync().ConfigureAwait(false);
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -229,78 +198,24 @@ public sealed class CaddyInstance : IAsyncDisposable
 
     private async Task StartProcessAsync(CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo("caddy")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Directory,
-        };
-        foreach (var argument in new[] { "run", "--config", CaddyfilePath, "--adapter", "caddyfile" })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
         // Keep every file Caddy might write (autosave, certificates, locks) inside the scratch directory.
-        startInfo.Environment["HOME"] = Directory;
-        startInfo.Environment["XDG_DATA_HOME"] = Path.Combine(Directory, "xdg-data");
-        startInfo.Environment["XDG_CONFIG_HOME"] = Path.Combine(Directory, "xdg-config");
-
-        Process process;
-        try
+        _process ??= new ChildProcess("caddy", ["run", "--config", CaddyfilePath, "--adapter", "caddyfile"], new ChildProcessOptions
         {
-            process = Process.Start(startInfo) ?? throw new InvalidOperationException("caddy did not start.");
-        }
-        catch (System.ComponentModel.Win32Exception exception)
-        {
-            throw new InvalidOperationException(
-                "The 'caddy' binary is required by this test and was not found on PATH. Install it with scripts/setup.sh (apt-get install caddy).",
-                exception);
-        }
-
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_startTimeout);
-        while (true)
-        {
-            if (process.HasExited)
+            WorkingDirectory = Directory,
+            Environment = new Dictionary<string, string?>
             {
-                throw new InvalidOperationException($"caddy exited with code {process.ExitCode} during start-up:\n{Log}");
-            }
-
-            if (await AcceptsConnectionsAsync(HttpsPort, timeout.Token).ConfigureAwait(false)
-                && (_options.CertificatePath is not null || await ServesInternalCertificateAsync(timeout.Token).ConfigureAwait(false)))
-            {
-                return;
-            }
-
-            try
-            {
-                await Task.Delay(50, timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"caddy did not accept connections on port {HttpsPort} within {_startTimeout}:\n{Log}");
-            }
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_log)
-        {
-            _log.AppendLine(line);
-        }
+                ["HOME"] = Directory,
+                ["XDG_DATA_HOME"] = Path.Combine(Directory, "xdg-data"),
+                ["XDG_CONFIG_HOME"] = Path.Combine(Directory, "xdg-config"),
+            },
+        });
+        _process.Start();
+        await _process.WaitUntilReadyAsync(
+            async token => await AcceptsConnectionsAsync(HttpsPort, token).ConfigureAwait(false)
+                && (_options.CertificatePath is not null || await ServesInternalCertificateAsync(token).ConfigureAwait(false)),
+            $"accepting connections on port {HttpsPort}",
+            _startTimeout,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -348,31 +263,5 @@ public sealed class CaddyInstance : IAsyncDisposable
         }
     }
 
-    private static async Task SignalAsync(int pid, string signal)
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)])
-        {
-            UseShellExecute = false,
-        });
-        if (kill is not null)
-        {
-            await kill.WaitForExitAsync().ConfigureAwait(false);
-        }
-    }
-
     private static string Quote(string value) => "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string NewScratchDirectory()
-    {
-        var path = TestRunDirectory.NewPath("caddy");
-        System.IO.Directory.CreateDirectory(path);
-        return path;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 
 namespace P1Telemetry.TestInfrastructure;
@@ -12,7 +11,7 @@ public sealed class MosquittoInstance : IAsyncDisposable
 {
     private const string Binary = "/usr/sbin/mosquitto";
     private readonly string _directory;
-    private Process? _process;
+    private ChildProcess? _process;
 
     private MosquittoInstance(string directory, int port)
     {
@@ -39,7 +38,7 @@ public sealed class MosquittoInstance : IAsyncDisposable
         }
     }
 
-    public Task StartAsync() => _process is { HasExited: false } ? Task.CompletedTask : StartServerAsync(CancellationToken.None);
+    public Task StartAsync() => _process is { IsRunning: true } ? Task.CompletedTask : StartServerAsync(CancellationToken.None);
 
     private async Task StartServerAsync(CancellationToken cancellationToken)
     {
@@ -59,23 +58,10 @@ public sealed class MosquittoInstance : IAsyncDisposable
                 log_type error
                 log_type warning
                 """, cancellationToken);
-            var startInfo = new ProcessStartInfo(Binary)
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = _directory,
-            };
             // The config path (under the run directory) stays in the command line, where cleanup looks for it.
-            startInfo.ArgumentList.Add("-c");
-            startInfo.ArgumentList.Add(config);
-            var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start mosquitto.");
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            _process = process;
-            if (await WaitUntilListeningAsync(process, cancellationToken))
+            var process = new ChildProcess(Binary, ["-c", config], new ChildProcessOptions { WorkingDirectory = _directory });
+            _process = process.Start();
+            if (await process.TryWaitUntilAsync(AcceptsConnectionsAsync, TimeSpan.FromSeconds(15), cancellationToken))
             {
                 return;
             }
@@ -83,56 +69,29 @@ public sealed class MosquittoInstance : IAsyncDisposable
             await StopAsync();
             if (attempt >= 3)
             {
-                throw new InvalidOperationException($"mosquitto did not start listening on port {Port}.");
+                throw new InvalidOperationException($"mosquitto did not start listening on port {Port}:\n{process.Output}");
             }
 
             Port = FreePort.Next();
         }
     }
 
-    private async Task<bool> WaitUntilListeningAsync(Process process, CancellationToken cancellationToken)
+    private async Task<bool> AcceptsConnectionsAsync(CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            if (process.HasExited)
-            {
-                return false;
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port, cancellationToken);
-                return true;
-            }
-            catch (SocketException)
-            {
-            }
-
-            await Task.Delay(50, cancellationToken);
-        }
-
-        return false;
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", Port, cancellationToken);
+        return true;
     }
 
-    /// <summary>Stops the broker; clients see connection failures until <see cref="StartAsync()"/>.</summary>
+    /// <summary>Kills the broker; clients see connection failures until <see cref="StartAsync()"/>.</summary>
     public async Task StopAsync()
     {
         var process = _process;
         _process = null;
-        if (process is null)
+        if (process is not null)
         {
-            return;
+            await process.DisposeAsync();
         }
-
-        if (!process.HasExited)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
     }
 
     public async ValueTask DisposeAsync()

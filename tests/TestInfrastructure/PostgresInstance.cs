@@ -77,8 +77,8 @@ public sealed class PostgresInstance : IAsyncDisposable
         Directory.CreateDirectory(_socketDirectory);
         if (Environment.IsPrivilegedProcess)
         {
-            await ProcessRunner.RunAsync("chown", ["-R", "postgres:postgres", _root], CommandTimeout, cancellationToken);
-            await ProcessRunner.RunAsync("chmod", ["755", Path.GetDirectoryName(_root)!], CommandTimeout, cancellationToken);
+            await CommandRunner.RunCheckedAsync("chown", ["-R", "postgres:postgres", _root], CommandTimeout, cancellationToken);
+            await CommandRunner.RunCheckedAsync("chmod", ["755", Path.GetDirectoryName(_root)!], CommandTimeout, cancellationToken);
         }
 
         await RunAsPostgresAsync("initdb", ["-D", _dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], cancellationToken);
@@ -150,8 +150,8 @@ public sealed class PostgresInstance : IAsyncDisposable
     {
         var path = Path.Combine(BinDirectory, tool);
         return Environment.IsPrivilegedProcess
-            ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", path, .. arguments], CommandTimeout, cancellationToken)
-            : ProcessRunner.RunAsync(path, arguments, CommandTimeout, cancellationToken);
+            ? CommandRunner.RunCheckedAsync("runuser", ["-u", "postgres", "--", path, .. arguments], CommandTimeout, cancellationToken)
+            : CommandRunner.RunCheckedAsync(path, arguments, CommandTimeout, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 
 namespace P1Telemetry.TestInfrastructure;
@@ -10,7 +9,7 @@ namespace P1Telemetry.TestInfrastructure;
 public sealed class RedisInstance : IAsyncDisposable
 {
     private readonly string _directory;
-    private Process? _process;
+    private ChildProcess? _process;
 
     private RedisInstance(string directory, int port)
     {
@@ -22,7 +21,7 @@ public sealed class RedisInstance : IAsyncDisposable
 
     public string Url => $"redis://127.0.0.1:{Port}";
 
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => _process is { IsRunning: true };
 
     public static async Task<RedisInstance> StartAsync(CancellationToken cancellationToken = default)
     {
@@ -45,113 +44,54 @@ public sealed class RedisInstance : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var startInfo = new ProcessStartInfo("redis-server")
-            {
-                UseShellExecute = false,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = _directory,
-            };
             // --set-proc-title no keeps the data directory in the command line, where cleanup looks for it.
-            foreach (var argument in new[]
-            {
-                "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                "--dir", _directory, "--daemonize", "no", "--protected-mode", "no", "--set-proc-title", "no",
-            })
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-
-            Process process;
-            try
-            {
-                process = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start redis-server.");
-            }
-            catch (System.ComponentModel.Win32Exception ex)
-            {
-                throw new InvalidOperationException("redis-server is not installed; run scripts/setup.sh.", ex);
-            }
-
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            _process = process;
-            if (await WaitUntilListeningAsync(process, cancellationToken))
+            var process = new ChildProcess("redis-server",
+                [
+                    "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                    "--dir", _directory, "--daemonize", "no", "--protected-mode", "no", "--set-proc-title", "no",
+                ],
+                new ChildProcessOptions { WorkingDirectory = _directory });
+            _process = process.Start();
+            if (await process.TryWaitUntilAsync(AnswersPingAsync, TimeSpan.FromSeconds(15), cancellationToken))
             {
                 return;
             }
 
-            await KillAsync();
+            await StopAsync();
             if (attempt >= 3)
             {
-                throw new InvalidOperationException($"redis-server did not start listening on port {Port}.");
+                throw new InvalidOperationException($"redis-server did not start listening on port {Port}:\n{process.Output}");
             }
 
             Port = FreePort.Next();
         }
     }
 
-    private async Task<bool> WaitUntilListeningAsync(Process process, CancellationToken cancellationToken)
+    private async Task<bool> AnswersPingAsync(CancellationToken cancellationToken)
     {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            if (process.HasExited)
-            {
-                return false;
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port, cancellationToken);
-                await using var stream = client.GetStream();
-                await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
-                var buffer = new byte[16];
-                var read = await stream.ReadAsync(buffer, cancellationToken);
-                if (read > 0 && buffer[0] == (byte)'+')
-                {
-                    return true;
-                }
-            }
-            catch (SocketException)
-            {
-            }
-            catch (IOException)
-            {
-            }
-
-            await Task.Delay(50, cancellationToken);
-        }
-
-        return false;
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", Port, cancellationToken);
+        await using var stream = client.GetStream();
+        await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
+        var buffer = new byte[16];
+        var read = await stream.ReadAsync(buffer, cancellationToken);
+        return read > 0 && buffer[0] == (byte)'+';
     }
 
-    /// <summary>Stops the server; clients see connection failures until <see cref="StartAsync()"/>.</summary>
-    public Task StopAsync() => KillAsync();
-
-    private async Task KillAsync()
+    /// <summary>Kills the server; clients see connection failures until <see cref="StartAsync()"/>.</summary>
+    public async Task StopAsync()
     {
         var process = _process;
         _process = null;
-        if (process is null)
+        if (process is not null)
         {
-            return;
+            await process.DisposeAsync();
         }
-
-        if (!process.HasExited)
-        {
-            process.Kill();
-            await process.WaitForExitAsync();
-        }
-
-        process.Dispose();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await KillAsync();
+        await StopAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);

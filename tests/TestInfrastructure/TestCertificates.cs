@@ -14,12 +14,14 @@ namespace P1Telemetry.TestInfrastructure;
 public sealed class TestCertificates : IDisposable
 {
     private readonly bool _ownsDirectory;
+    private readonly X509Certificate2 _caWithKey;
 
-    private TestCertificates(string directory, bool ownsDirectory, X509Certificate2 ca, X509Certificate2 server)
+    private TestCertificates(string directory, bool ownsDirectory, X509Certificate2 caWithKey, X509Certificate2 server)
     {
         Directory = directory;
         _ownsDirectory = ownsDirectory;
-        CaCertificate = ca;
+        _caWithKey = caWithKey;
+        CaCertificate = X509CertificateLoader.LoadCertificate(caWithKey.RawData);
         ServerCertificate = server;
     }
 
@@ -46,53 +48,70 @@ public sealed class TestCertificates : IDisposable
     {
         ArgumentNullException.ThrowIfNull(extraDnsNames);
         var ownsDirectory = directory is null;
-        directory ??= NewScratchDirectory("certs");
+        directory ??= TestRunDirectory.CreateSubdirectory("certs");
         System.IO.Directory.CreateDirectory(directory);
-
-        var notBefore = DateTimeOffset.UtcNow.AddDays(-1);
-        var notAfter = DateTimeOffset.UtcNow.AddDays(30);
 
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest($"CN={commonName} CA, O=P1 Telemetry tests", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        var caSki = new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false);
-        caRequest.CertificateExtensions.Add(caSki);
-        using var caWithKey = caRequest.CreateSelfSigned(notBefore, notAfter.AddDays(1));
+        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
+        var caWithKey = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(31));
 
-        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var serverRequest = new CertificateRequest($"CN={commonName} server", serverKey, HashAlgorithmName.SHA256);
-        serverRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        serverRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1", "Server Authentication")], false));
-        serverRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(serverRequest.PublicKey, false));
-        serverRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(caSki));
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddIpAddress(IPAddress.IPv6Loopback);
-        san.AddDnsName("localhost");
-        foreach (var name in extraDnsNames)
-        {
-            san.AddDnsName(name);
-        }
-
-        serverRequest.CertificateExtensions.Add(san.Build());
-        var serial = new byte[16];
-        RandomNumberGenerator.Fill(serial);
-        serial[0] &= 0x7F;
-        using var serverPublic = serverRequest.Create(caWithKey, notBefore, notAfter, serial);
-        var server = serverPublic.CopyWithPrivateKey(serverKey);
-
+        var server = Issue(caWithKey, $"{commonName} server", ["localhost", .. extraDnsNames], withLoopbackAddresses: true, out var serverKeyPem);
         File.WriteAllText(Path.Combine(directory, "ca.pem"), caWithKey.ExportCertificatePem() + "\n");
         File.WriteAllText(Path.Combine(directory, "server.pem"), server.ExportCertificatePem() + "\n");
-        File.WriteAllText(Path.Combine(directory, "server-key.pem"), serverKey.ExportPkcs8PrivateKeyPem() + "\n");
+        File.WriteAllText(Path.Combine(directory, "server-key.pem"), serverKeyPem + "\n");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(Path.Combine(directory, "server-key.pem"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        var ca = X509CertificateLoader.LoadCertificate(caWithKey.RawData);
-        return new TestCertificates(directory, ownsDirectory, ca, server);
+        return new TestCertificates(directory, ownsDirectory, caWithKey, server);
+    }
+
+    /// <summary>
+    /// Another server certificate signed by this CA: for 127.0.0.1, ::1 and localhost, or with
+    /// <paramref name="withLoopbackNames"/> off for <paramref name="commonName"/> only, without alternative names.
+    /// </summary>
+    public X509Certificate2 IssueServerCertificate(string commonName = "localhost", bool withLoopbackNames = true) =>
+        Issue(_caWithKey, commonName, withLoopbackNames ? ["localhost"] : [], withLoopbackNames, out _);
+
+    private static X509Certificate2 Issue(X509Certificate2 ca, string commonName, string[] dnsNames, bool withLoopbackAddresses, out string keyPem)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1", "Server Authentication")], false));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        if (withLoopbackAddresses || dnsNames.Length > 0)
+        {
+            var san = new SubjectAlternativeNameBuilder();
+            if (withLoopbackAddresses)
+            {
+                san.AddIpAddress(IPAddress.Loopback);
+                san.AddIpAddress(IPAddress.IPv6Loopback);
+            }
+
+            foreach (var name in dnsNames)
+            {
+                san.AddDnsName(name);
+            }
+
+            request.CertificateExtensions.Add(san.Build());
+        }
+
+        var serial = new byte[16];
+        RandomNumberGenerator.Fill(serial);
+        serial[0] &= 0x7F;
+        var now = DateTimeOffset.UtcNow;
+        using var issued = request.Create(ca, now.AddDays(-1), now.AddDays(30), serial);
+        using var withKey = issued.CopyWithPrivateKey(key);
+        keyPem = key.ExportPkcs8PrivateKeyPem();
+        // Kestrel on Linux wants an exportable key in a PKCS#12 round trip.
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 
     /// <summary>
@@ -119,6 +138,7 @@ public sealed class TestCertificates : IDisposable
 
     public void Dispose()
     {
+        _caWithKey.Dispose();
         CaCertificate.Dispose();
         ServerCertificate.Dispose();
         if (_ownsDirectory)
@@ -132,12 +152,5 @@ public sealed class TestCertificates : IDisposable
                 // Left for the test run's cleanup.
             }
         }
-    }
-
-    private static string NewScratchDirectory(string prefix)
-    {
-        var path = TestRunDirectory.NewPath(prefix);
-        System.IO.Directory.CreateDirectory(path);
-        return path;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests.Infrastructure;
@@ -9,32 +8,26 @@ namespace P1Telemetry.Edge.Tests.Infrastructure;
 /// </summary>
 public static class EdgeProcess
 {
-    public static Process Start(IReadOnlyList<string> arguments, Dictionary<string, string> environment)
+    // Only what the test sets: nothing from the developer's own environment leaks into the edge's settings.
+    private static readonly string[] EdgeVariables =
+    [
+        "HW_P1_HOST", "HW_P1_TOKEN", "HW_API_VERSION", "HW_CA_FILE", "DEVICE_ID", "VPS_INGEST_URL", "VPS_TOKEN", "VPS_CA_FILE",
+        "SPOOL_PATH", "HEALTH_PATH", "POLL_INTERVAL_S", "UPLOAD_INTERVAL_S", "BATCH_SIZE", "HW_TRANSPORT", "LOG_LEVEL",
+    ];
+
+    public static ChildProcess Start(IReadOnlyList<string> arguments, Dictionary<string, string> environment)
     {
-        var command = BuiltPrograms.CommandLine(BuiltPrograms.Edge());
-        var start = new ProcessStartInfo(command[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in command.Skip(1).Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // Only what the test sets: nothing from the developer's own environment leaks into the edge's settings.
-        foreach (var name in new[] { "HW_P1_HOST", "HW_P1_TOKEN", "HW_API_VERSION", "HW_CA_FILE", "DEVICE_ID", "VPS_INGEST_URL", "VPS_TOKEN", "VPS_CA_FILE", "SPOOL_PATH", "HEALTH_PATH", "POLL_INTERVAL_S", "UPLOAD_INTERVAL_S", "BATCH_SIZE", "HW_TRANSPORT", "LOG_LEVEL" })
-        {
-            start.Environment.Remove(name);
-        }
-
+        var variables = EdgeVariables.ToDictionary(name => name, string? (_) => null);
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            variables[name] = value;
         }
 
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start p1-edge");
+        var command = BuiltPrograms.CommandLine(BuiltPrograms.Edge());
+        return new ChildProcess(command[0], [.. command[1..], .. arguments], new ChildProcessOptions
+        {
+            Environment = variables,
+            RedirectStandardInput = true,
+        }).Start();
     }
 }

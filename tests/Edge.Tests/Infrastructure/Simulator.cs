@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using P1Telemetry.Edge.Configuration;
 using P1Telemetry.Edge.Meter;
 using P1Telemetry.MeterSimulator;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests.Infrastructure;
 
@@ -10,7 +11,7 @@ namespace P1Telemetry.Edge.Tests.Infrastructure;
 public static class Simulator
 {
     public static Task<SimulatorHost> StartAsync(SimulatorOptions? options = null) =>
-        SimulatorHost.StartAsync(options ?? new SimulatorOptions { Speed = 4 });
+        SimulatorHost.StartAsync((options ?? new SimulatorOptions { Speed = 4 }) with { TemporaryStateRoot = TestRunDirectory.Root });
 
     public static MeterClient Client(string host, string? token = null, X509Certificate2Collection? roots = null,
         MeterApiVersion version = MeterApiVersion.Auto, double timeoutSeconds = 5)

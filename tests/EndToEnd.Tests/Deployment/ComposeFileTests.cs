@@ -1,5 +1,4 @@
 using System.Globalization;
-using P1Telemetry.EndToEnd.Tests.Support;
 using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.EndToEnd.Tests.Deployment;
@@ -164,7 +163,7 @@ public sealed class ComposeFileTests
             .Where(line => line.Contains('=', StringComparison.Ordinal) && !line.StartsWith('#'))
             .Select(line => line[..line.IndexOf('=', StringComparison.Ordinal)])
             .ToDictionary(name => name, string? (_) => null);
-        return CommandRunner.RunAsync("docker-compose", arguments, environment: environment);
+        return CommandRunner.RunAsync("docker-compose", arguments, RepositoryRoot.Path, environment);
     }
 
     /// <summary>Splits the resolved YAML of <c>docker-compose config</c> into one text block per service.</summary>

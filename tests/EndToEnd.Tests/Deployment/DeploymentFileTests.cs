@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using P1Telemetry.EndToEnd.Tests.Support;
 using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.EndToEnd.Tests.Deployment;

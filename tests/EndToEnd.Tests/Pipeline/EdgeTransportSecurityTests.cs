@@ -29,7 +29,7 @@ public sealed class EdgeTransportSecurityTests(PipelineInfrastructure infrastruc
             ["VPS_TOKEN"] = "a-secret-token",
             ["SPOOL_PATH"] = Path.Combine(scratch, "spool.db"),
         };
-        await using var edge = new ChildProcess(BuiltPrograms.Edge(), [], environment, scratch, "edge");
+        await using var edge = ProductProcess.Create(BuiltPrograms.Edge(), [], environment, scratch, "edge");
 
         var exitCode = await edge.RunToCompletionAsync(TimeSpan.FromSeconds(30));
 
@@ -68,7 +68,10 @@ public sealed class EdgeTransportSecurityTests(PipelineInfrastructure infrastruc
                 break;
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(4));
+            await run.WaitUntilAsync(
+                () => Task.FromResult(run.ReadHealth() is { } kept && kept.GetProperty("spool_depth").GetInt64() > 0 && kept.GetProperty("upload_error").ValueKind == JsonValueKind.String),
+                TimeSpan.FromSeconds(30),
+                "the edge's health reports an upload error and the readings it kept");
             Assert.Null(await run.Store.LatestTsAsync());
             var health = run.ReadHealth();
             Assert.True(health is { } h && h.GetProperty("spool_depth").GetInt64() > 0, run.Diagnostics());
@@ -77,8 +80,9 @@ public sealed class EdgeTransportSecurityTests(PipelineInfrastructure infrastruc
             Assert.Equal(0, await run.Edge.StopAsync());
         }
 
-        // With the right CA, everything spooled meanwhile is delivered.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // With the right CA, everything spooled meanwhile is delivered, and so is what the edge reads for a
+        // while beyond the tolerated gap.
+        await run.WaitForMeterTimeAsync(2 * slack, TimeSpan.FromSeconds(30));
         var until = run.Simulator.LatestReading.TsUtc;
         await run.WaitUntilStoredAsync(until, TimeSpan.FromSeconds(60));
         await run.Store.AssertCompleteAsync(run.Simulator, from!.Value, until, tolerated, run.Diagnostics);

@@ -45,14 +45,11 @@ public sealed class P1PortPipelineTests(PipelineInfrastructure infrastructure)
         // The meter's peak of last month, from the 0-0:98.1.0 history the edge posted.
         var history = LastHistory(run);
         var expected = history.Single(h => h.Month == previous);
-        var deadline = DateTimeOffset.UtcNow + Timeout;
-        JsonElement after;
-        do
-        {
-            await Task.Delay(500);
-            after = await CapacityMonthAsync(run, previous);
-        }
-        while (after.GetProperty("meter_peak_w").ValueKind == JsonValueKind.Null && DateTimeOffset.UtcNow < deadline);
+        var after = before;
+        await run.WaitUntilAsync(
+            async () => (after = await CapacityMonthAsync(run, previous)).GetProperty("meter_peak_w").ValueKind != JsonValueKind.Null,
+            Timeout,
+            $"the server knows the meter's peak of {previous}");
 
         var peakW = (int)(expected.PeakKw * 1000);
         Assert.Equal(peakW, after.GetProperty("meter_peak_w").GetInt32());
@@ -137,15 +134,11 @@ public sealed class P1PortPipelineTests(PipelineInfrastructure infrastructure)
     {
         await run.WaitUntilStoredAsync(DateTimeOffset.MinValue.AddYears(2000), Timeout);
         var first = (await run.Store.SamplesAsync()).Min(s => s.Ts);
-        var raws = run.Simulator.RawTelegrams;
-        var deadline = DateTimeOffset.UtcNow + Timeout;
-        while (raws.Count(r => r.Reading.TsUtc >= first) < minimumTelegrams + 5 && DateTimeOffset.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-            raws = run.Simulator.RawTelegrams;
-        }
-
-        var window = raws.Where(r => r.Reading.TsUtc >= first).Take(minimumTelegrams).ToList();
+        await run.WaitUntilAsync(
+            () => Task.FromResult(run.Simulator.RawTelegrams.Count(r => r.Reading.TsUtc >= first) >= minimumTelegrams + 5),
+            Timeout,
+            $"{minimumTelegrams + 5} telegrams after the first stored sample");
+        var window = run.Simulator.RawTelegrams.Where(r => r.Reading.TsUtc >= first).Take(minimumTelegrams).ToList();
         var last = window[^1].Reading.TsUtc;
         await run.WaitUntilStoredAsync(last, Timeout);
         var stored = (await run.Store.SamplesAsync()).Where(s => s.Ts >= first && s.Ts <= last).ToList();
@@ -170,13 +163,10 @@ public sealed class P1PortPipelineTests(PipelineInfrastructure infrastructure)
         Assert.Equal(window.Count(r => r.Delivery == TelegramDelivery.Intact), stored.Count);
         // The health file is rewritten every few seconds: it counts the rejected telegrams.
         var health = run.ReadHealth();
-        var healthDeadline = DateTimeOffset.UtcNow + Timeout;
-        while (!(health is { } h && h.GetProperty("bad_telegrams").GetInt64() > 0) && DateTimeOffset.UtcNow < healthDeadline)
-        {
-            await Task.Delay(500);
-            health = run.ReadHealth();
-        }
-
+        await run.WaitUntilAsync(
+            () => Task.FromResult((health = run.ReadHealth()) is { } h && h.GetProperty("bad_telegrams").GetInt64() > 0),
+            Timeout,
+            "the edge's health counts the rejected telegrams");
         Assert.True(health is not null && health.Value.GetProperty("bad_telegrams").GetInt64() > 0, $"health: {health}");
     }
 

@@ -33,6 +33,7 @@ internal sealed class PipelineRun : IAsyncDisposable
     private readonly PipelineInfrastructure _infrastructure;
     private readonly Dictionary<string, string> _edgeEnvironment;
     private int _edgeStarts;
+    private bool _edgePushes;
 
     private PipelineRun(
         PipelineInfrastructure infrastructure,
@@ -99,7 +100,7 @@ internal sealed class PipelineRun : IAsyncDisposable
             Start = DateTimeOffset.UtcNow.AddHours(-1),
             Seed = 7,
         };
-        var simulator = await SimulatorHost.StartAsync(settings.ConfigureSimulator?.Invoke(simulatorOptions) ?? simulatorOptions);
+        var simulator = await SimulatorHost.StartAsync((settings.ConfigureSimulator?.Invoke(simulatorOptions) ?? simulatorOptions) with { TemporaryStateRoot = TestRunDirectory.Root });
         var meterToken = simulator.CreatePairedToken("local/p1-edge");
 
         var serverPort = FreePort.Next();
@@ -115,14 +116,14 @@ internal sealed class PipelineRun : IAsyncDisposable
             ["DATA_DIR"] = Path.Combine(scratch, "server-data"),
             ["LOG_LEVEL"] = "Warning",
         };
-        var serverAssembly = BuiltPrograms.Assembly("Server", "p1-server");
-        await using (var migrate = new ChildProcess(serverAssembly, ["migrate"], serverEnvironment, scratch, "migrate"))
+        var serverAssembly = BuiltPrograms.Server();
+        await using (var migrate = ProductProcess.Create(serverAssembly, ["migrate"], serverEnvironment, scratch, "migrate"))
         {
             var exitCode = await migrate.RunToCompletionAsync(TimeSpan.FromMinutes(1));
             Assert.True(exitCode == 0, $"p1-server migrate exited with {exitCode}:\n{migrate.Output}");
         }
 
-        var server = new ChildProcess(serverAssembly, [], serverEnvironment, scratch, "server");
+        var server = ProductProcess.Create(serverAssembly, [], serverEnvironment, scratch, "server");
         server.Start();
         await WaitForServerAsync(server, serverPort, certificates);
 
@@ -178,6 +179,8 @@ internal sealed class PipelineRun : IAsyncDisposable
             environment[name] = value;
         }
 
+        // The v2 HTTPS meter pushes its telegrams unless the edge polls it; a P1 port (HW_P1_HOST empty) never does.
+        _edgePushes = environment["HW_TRANSPORT"] != "poll" && environment["HW_P1_HOST"].Length > 0;
         Edge = NewEdge(environment);
         Edge.Start();
     }
@@ -191,29 +194,8 @@ internal sealed class PipelineRun : IAsyncDisposable
     }
 
     /// <summary>Waits until the server stored a sample at or after <paramref name="ts"/>; fails with the logs on timeout.</summary>
-    public async Task WaitUntilStoredAsync(DateTimeOffset ts, TimeSpan timeout)
-    {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        while (DateTimeOffset.UtcNow < deadline)
-        {
-            AssertAlive();
-            try
-            {
-                if (await Store.LatestTsAsync() >= ts)
-                {
-                    return;
-                }
-            }
-            catch (Npgsql.NpgsqlException)
-            {
-                // PostgreSQL may be restarting in this test.
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"No sample at or after {ts:O} reached PostgreSQL within {timeout}.\n{Diagnostics()}");
-    }
+    public Task WaitUntilStoredAsync(DateTimeOffset ts, TimeSpan timeout) =>
+        WaitUntilAsync(async () => await Store.LatestTsAsync() >= ts, timeout, $"a sample at or after {ts:O} reached PostgreSQL");
 
     /// <summary>Waits until the simulated meter's clock is <paramref name="meterTime"/> past its latest reading now.</summary>
     public Task WaitForMeterTimeAsync(TimeSpan meterTime, TimeSpan timeout)
@@ -222,57 +204,52 @@ internal sealed class PipelineRun : IAsyncDisposable
         return WaitUntilAsync(() => Task.FromResult(Simulator.LatestReading.TsUtc >= target), timeout, $"the meter's clock at {target:O}");
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds; fails naming <paramref name="what"/> with the logs on timeout.</summary>
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        while (DateTimeOffset.UtcNow < deadline)
-        {
-            AssertAlive();
-            try
+    /// <summary>
+    /// Polls <paramref name="condition"/> while the edge runs until it holds; fails naming <paramref name="what"/>
+    /// with the logs on timeout.
+    /// </summary>
+    public Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Eventually.TrueAsync(
+            async () =>
             {
-                if (await condition())
+                AssertAlive();
+                try
                 {
-                    return;
+                    return await condition();
                 }
-            }
-            catch (Npgsql.NpgsqlException)
-            {
-                // PostgreSQL may be restarting in this test.
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"Not reached within {timeout}: {what}.\n{Diagnostics()}");
-    }
+                catch (Npgsql.NpgsqlException)
+                {
+                    // PostgreSQL may be restarting in this test.
+                    return false;
+                }
+            },
+            what,
+            timeout,
+            Diagnostics);
 
     /// <summary>
-    /// Waits until the edge's meter loop is reading again after a (re)start, and settled (its first read and
-    /// the WebSocket subscription that follows it are a moment apart); returns the meter time from which it
-    /// reads every telegram.
+    /// Waits until the edge's meter loop is reading again after a (re)start, and settled: a WebSocket session
+    /// subscribes only after the socket connected, so the edge counts as settled once the meter produced two
+    /// more telegrams after that. Returns the meter time from which it reads every telegram.
     /// </summary>
     public async Task<DateTimeOffset> WaitUntilEdgeReadsAsync(DateTimeOffset after, TimeSpan timeout)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        while (DateTimeOffset.UtcNow < deadline)
+        await WaitUntilAsync(() => Task.FromResult(LastReadingAt() > after), timeout, $"the edge read the meter after {after:O}");
+        if (_edgePushes)
         {
-            Assert.True(Edge.IsRunning, $"the edge exited ({Edge.ExitCode}):\n{Edge.Output}");
-            if (ReadHealth() is { } health
-                && health.TryGetProperty("last_reading_at", out var last)
-                && last.ValueKind == JsonValueKind.String
-                && last.GetDateTimeOffset() > after)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1.5));
-                return Simulator.LatestReading.TsUtc;
-            }
-
-            await Task.Delay(100);
+            await WaitUntilAsync(() => Task.FromResult(Edge.Output.Contains("WebSocket push connected", StringComparison.Ordinal)), timeout, "the edge's WebSocket push connected");
+            using var cancellation = new CancellationTokenSource(timeout);
+            await Simulator.NextReadingAsync(cancellation.Token);
+            await Simulator.NextReadingAsync(cancellation.Token);
         }
 
-        Assert.Fail($"The edge did not read the meter within {timeout}.\n{Diagnostics()}");
-        return default;
+        return Simulator.LatestReading.TsUtc;
     }
+
+    private DateTimeOffset? LastReadingAt() =>
+        ReadHealth() is { } health && health.TryGetProperty("last_reading_at", out var last) && last.ValueKind == JsonValueKind.String
+            ? last.GetDateTimeOffset()
+            : null;
 
     public JsonElement? ReadHealth()
     {
@@ -306,34 +283,19 @@ internal sealed class PipelineRun : IAsyncDisposable
     }
 
     private ChildProcess NewEdge(IReadOnlyDictionary<string, string> environment) =>
-        new(BuiltPrograms.Edge(), [], environment, Scratch, $"edge-{++_edgeStarts}");
+        ProductProcess.Create(BuiltPrograms.Edge(), [], environment, Scratch, $"edge-{++_edgeStarts}");
 
     private static async Task WaitForServerAsync(ChildProcess server, int port, TestCertificates certificates)
     {
         using var client = new HttpClient(certificates.CreateTrustingHandler()) { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (DateTimeOffset.UtcNow < deadline)
-        {
-            Assert.True(server.IsRunning, $"p1-server exited ({server.ExitCode}):\n{server.Output}");
-            try
+        await server.WaitUntilReadyAsync(
+            async token =>
             {
-                using var response = await client.GetAsync(new Uri($"https://127.0.0.1:{port}/health"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"p1-server did not become healthy:\n{server.Output}");
+                using var response = await client.GetAsync(new Uri($"https://127.0.0.1:{port}/health"), token);
+                return response.IsSuccessStatusCode;
+            },
+            "healthy",
+            TimeSpan.FromSeconds(60));
     }
 
     private static string Tail(string text, int lines = 40) =>

@@ -106,7 +106,7 @@ public abstract class DeviceSettingsTests : IAsyncLifetime
     {
         using var owner = Server.Client(Server.UserTokens["olivia"]);
         // March is settled (and so cached) once the clock is in April.
-        Server.Factory.Clock.Set(new DateTimeOffset(2026, 4, 10, 12, 0, 0, TimeSpan.Zero));
+        Server.Factory.Clock.AdjustTime(new DateTimeOffset(2026, 4, 10, 12, 0, 0, TimeSpan.Zero));
 
         var before = await MonthAsync(owner, A, "2026-03");
         Assert.Equal(54.20m, before.GetProperty("tariff_eur_per_kw_year").GetDecimal());

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using P1Telemetry.Server.Tests.Support;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Server.Tests.Alerts;
 
@@ -34,10 +35,10 @@ public sealed class AlertRetryTests : IAsyncLifetime
         using var client = _server.CreateClient(ServerFactory.Token1);
         var home = new Household(ServerFactory.Device1);
         _receiver.Down = true;
-        _server.Clock.Set(Quarter + TimeSpan.FromMinutes(3));
+        _server.Clock.AdjustTime(Quarter + TimeSpan.FromMinutes(3));
         await client.IngestAsync(home.Draw(Quarter, TimeSpan.FromMinutes(3), 4000));
-        await Eventually.HoldsAsync(async () => (await DeliveriesAsync(client, "peak_at_risk", Quarter)) is { Count: 2 } d && d.All(x => x.Attempts >= 1 && x.Error is not null),
-            "failed attempts on both channels");
+        await Eventually.TrueAsync(async () => (await DeliveriesAsync(client, "peak_at_risk", Quarter)) is { Count: 2 } d && d.All(x => x.Attempts >= 1 && x.Error is not null),
+            "failed attempts on both channels", seconds: 30);
 
         var failing = await DeliveriesAsync(client, "peak_at_risk", Quarter);
         Assert.Equal(["ntfy answered 503", "the webhook answered 503"], failing.Select(d => d.Error).Order(StringComparer.Ordinal));
@@ -54,8 +55,8 @@ public sealed class AlertRetryTests : IAsyncLifetime
 
         // Back within the quarter: the next attempt (after its backoff) delivers.
         _receiver.Down = false;
-        _server.Clock.Set(Quarter + TimeSpan.FromMinutes(4));
-        await Eventually.HoldsAsync(() => _receiver.Requests.Count == 2, "the warning after the receivers came back");
+        _server.Clock.AdjustTime(Quarter + TimeSpan.FromMinutes(4));
+        await Eventually.TrueAsync(() => _receiver.Requests.Count == 2, "the warning after the receivers came back", seconds: 30);
         Assert.Single(_receiver.At("/hook"));
         Assert.Equal("Peak at risk", Assert.Single(_receiver.At("/ntfy/p1-home")).Headers["Title"]);
         await AlertApi.EvaluatedAsync(_server);
@@ -65,21 +66,21 @@ public sealed class AlertRetryTests : IAsyncLifetime
         // The next quarter is at risk too (4 kW against the new 4 kW peak) while the receivers are down again ...
         var next = Quarter + TimeSpan.FromMinutes(15);
         _receiver.Down = true;
-        _server.Clock.Set(next + TimeSpan.FromMinutes(3));
+        _server.Clock.AdjustTime(next + TimeSpan.FromMinutes(3));
         await client.IngestAsync(home.Draw(Quarter + TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(15), 4000));
-        await Eventually.HoldsAsync(async () => (await DeliveriesAsync(client, "peak_at_risk", next)) is { Count: 2 } d && d.All(x => x.Error is not null),
-            "failed attempts for the second quarter");
+        await Eventually.TrueAsync(async () => (await DeliveriesAsync(client, "peak_at_risk", next)) is { Count: 2 } d && d.All(x => x.Error is not null),
+            "failed attempts for the second quarter", seconds: 30);
 
         // ... and only come back after it ended: that warning is dropped, never sent late.
         await AlertApi.EvaluatedAsync(_server);
         await AlertApi.SettledAsync(client, ServerFactory.Device1);
-        _server.Clock.Set(next + TimeSpan.FromMinutes(16));
+        _server.Clock.AdjustTime(next + TimeSpan.FromMinutes(16));
         _receiver.Down = false;
-        await Eventually.HoldsAsync(async () => (await DeliveriesAsync(client, "peak_at_risk", next)).All(d => d.State == "dropped"),
-            "the late warning dropped");
+        await Eventually.TrueAsync(async () => (await DeliveriesAsync(client, "peak_at_risk", next)).All(d => d.State == "dropped"),
+            "the late warning dropped", seconds: 30);
         // The new monthly peak of the first quarter does not expire: it arrives now that the receivers are back.
-        await Eventually.HoldsAsync(() => _receiver.At("/hook").Any(r => r.Text.Contains("\"new_monthly_peak\"", StringComparison.Ordinal)),
-            "the new monthly peak after the outage");
+        await Eventually.TrueAsync(() => _receiver.At("/hook").Any(r => r.Text.Contains("\"new_monthly_peak\"", StringComparison.Ordinal)),
+            "the new monthly peak after the outage", seconds: 30);
         Assert.Single(_receiver.At("/hook"), r => r.Text.Contains("\"peak_at_risk\"", StringComparison.Ordinal));
         Assert.Single(_receiver.At("/ntfy/p1-home"), r => r.Headers["Title"] == "Peak at risk");
         Assert.All(await DeliveriesAsync(client, "peak_at_risk", next), d => Assert.StartsWith("expired before it could be delivered; last attempt: ", d.Error, StringComparison.Ordinal));

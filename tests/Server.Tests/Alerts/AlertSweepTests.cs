@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using P1Telemetry.Server.Alerts;
 using P1Telemetry.Server.MeterPeaks;
 using P1Telemetry.Server.Tests.Support;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Server.Tests.Alerts;
 
@@ -36,21 +37,21 @@ public sealed class AlertSweepTests : IAsyncLifetime
         using var client = _server.CreateClient(ServerFactory.Token1);
         var home = new Household(ServerFactory.Device1);
         var sweep = _server.Services.GetRequiredService<AlertSweepService>();
-        _server.Clock.Set(Start + TimeSpan.FromMinutes(1));
+        _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(1));
         await client.IngestAsync(home.Draw(Start, TimeSpan.FromMinutes(1), 500));
 
-        _server.Clock.Set(Start + TimeSpan.FromMinutes(9));
+        _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(9));
         await sweep.SweepAllAsync(default);
-        _server.Clock.Set(Start + TimeSpan.FromMinutes(12));
+        _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(12));
         await sweep.SweepAllAsync(default);
-        await Eventually.HoldsAsync(() => NoData().Count == 1, "no_data after ten silent minutes");
+        await Eventually.TrueAsync(() => NoData().Count == 1, "no_data after ten silent minutes", seconds: 30);
         var alert = JsonDocument.Parse(NoData()[0].Body).RootElement;
         Assert.Equal(Start + TimeSpan.FromSeconds(50), alert.GetProperty("last_reading_at").GetDateTimeOffset());
 
         // Still silent an hour later: the same silence, no second message.
         await AlertApi.EvaluatedAsync(_server);
         await AlertApi.SettledAsync(client, ServerFactory.Device1);
-        _server.Clock.Set(Start + TimeSpan.FromMinutes(70));
+        _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(70));
         await sweep.SweepAllAsync(default);
         await _server.Services.GetRequiredService<AlertDeliveryService>().DeliverDueAsync(default);
         Assert.Single(NoData());
@@ -59,9 +60,9 @@ public sealed class AlertSweepTests : IAsyncLifetime
         await AlertApi.EvaluatedAsync(_server);
         await AlertApi.SettledAsync(client, ServerFactory.Device1);
         await client.IngestAsync(home.Draw(Start + TimeSpan.FromMinutes(69), TimeSpan.FromMinutes(1), 500));
-        _server.Clock.Set(Start + TimeSpan.FromMinutes(90));
+        _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(90));
         await sweep.SweepAllAsync(default);
-        await Eventually.HoldsAsync(() => NoData().Count == 2, "no_data for the second silence");
+        await Eventually.TrueAsync(() => NoData().Count == 2, "no_data for the second silence", seconds: 30);
     }
 
     [Fact]
@@ -70,18 +71,18 @@ public sealed class AlertSweepTests : IAsyncLifetime
         using var client = _server.CreateClient(ServerFactory.Token1);
         var home = new Household(ServerFactory.Device1);
         var sweep = _server.Services.GetRequiredService<AlertSweepService>();
-        _server.Clock.Set(Start + TimeSpan.FromMinutes(1));
+        _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(1));
         await client.IngestAsync(home.Draw(Start, TimeSpan.FromMinutes(1), 500));
         await _server.Services.GetRequiredService<IMeterPeakStore>().UpsertAsync(ServerFactory.Device1, [],
             new StoredMeterState("p1", ClockStalled: false, BelgianFieldsMissing: true, Start + TimeSpan.FromMinutes(1)), Start + TimeSpan.FromMinutes(1), default);
 
         await sweep.SweepAllAsync(default);
-        await Eventually.HoldsAsync(() => Kind("belgian_fields_missing").Count == 1, "belgian_fields_missing");
+        await Eventually.TrueAsync(() => Kind("belgian_fields_missing").Count == 1, "belgian_fields_missing", seconds: 30);
         await AlertApi.EvaluatedAsync(_server);
         await AlertApi.SettledAsync(client, ServerFactory.Device1);
-        _server.Clock.Set(Start + TimeSpan.FromMinutes(5));
+        _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(5));
         await client.IngestAsync(home.Draw(Start + TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(4), 500));
-        _server.Clock.Set(Start + TimeSpan.FromMinutes(31));
+        _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(31));
         await sweep.SweepAllAsync(default);
         await _server.Services.GetRequiredService<AlertDeliveryService>().DeliverDueAsync(default);
         Assert.Single(Kind("belgian_fields_missing"));

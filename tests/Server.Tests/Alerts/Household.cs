@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Tests.Support;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Server.Tests.Alerts;
 
@@ -31,30 +32,6 @@ public sealed class Household(string deviceId, double importKwh = 1000)
     }
 }
 
-public static class Eventually
-{
-    /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> after the timeout.</summary>
-    public static async Task HoldsAsync(Func<bool> condition, string what, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100);
-        }
-    }
-
-    public static async Task HoldsAsync(Func<Task<bool>> condition, string what, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(200);
-        }
-    }
-}
-
 public static class AlertApi
 {
     /// <summary>
@@ -62,21 +39,21 @@ public static class AlertApi
     /// evaluation still queued would otherwise run at the new time with the old readings (a quarter that has
     /// just begun, seen with the last quarter's power).
     /// </summary>
-    public static Task EvaluatedAsync(params ServerFactory[] servers) => Eventually.HoldsAsync(
+    public static Task EvaluatedAsync(params ServerFactory[] servers) => Eventually.TrueAsync(
         () => servers.All(server => server.Services.GetRequiredService<P1Telemetry.Server.Alerts.AlertSignals>().Idle),
-        "every ingest's alert evaluation");
+        "every ingest's alert evaluation", seconds: 30);
 
     /// <summary>
     /// Waits until every delivery of the device has an outcome written (delivered, dropped, or failed and waiting
     /// for its retry). A test moves its clock only then: a jump past a claim's lease while its send is still in
     /// flight would let the next pass claim it again.
     /// </summary>
-    public static Task SettledAsync(HttpClient client, string deviceId) => Eventually.HoldsAsync(async () =>
+    public static Task SettledAsync(HttpClient client, string deviceId) => Eventually.TrueAsync(async () =>
     {
         using var response = await client.GetAsync($"/v1/devices/{deviceId}/alerts");
         var alerts = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("alerts");
         return alerts.EnumerateArray().SelectMany(a => a.GetProperty("deliveries").EnumerateArray())
             .All(d => d.GetProperty("state").GetString() != "pending"
                 || (d.TryGetProperty("last_error", out var error) && error.ValueKind == System.Text.Json.JsonValueKind.String));
-    }, "the deliveries to settle");
+    }, "the deliveries to settle", seconds: 30);
 }

@@ -1,5 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.Server.Caching;
-using P1Telemetry.Server.Tests.Support;
 using P1Telemetry.TestInfrastructure;
 using StackExchange.Redis;
 
@@ -65,7 +65,7 @@ public abstract class CacheContractTests : IAsyncLifetime
 
 public sealed class InProcessCacheTests : CacheContractTests
 {
-    private readonly TestClock _clock = new(DateTimeOffset.UnixEpoch.AddYears(56));
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch.AddYears(56));
 
     public override Task InitializeAsync()
     {

@@ -85,7 +85,7 @@ public sealed class ServerProcessTests(PostgresClusterFixture cluster) : IDispos
         await body.FirstHalfSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await Task.Delay(300);
 
-        server.Terminate();
+        await server.TerminateAsync();
         await Task.Delay(700);
         Assert.False(server.HasExited);
         body.SendRest.SetResult();

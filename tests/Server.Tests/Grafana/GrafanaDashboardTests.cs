@@ -176,23 +176,8 @@ public sealed partial class GrafanaDashboardTests(PostgresClusterFixture cluster
 
     private static async Task PsqlAsync(string[] arguments)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("/usr/lib/postgresql/15/bin/psql")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var psql = System.Diagnostics.Process.Start(start)!;
-        var output = psql.StandardOutput.ReadToEndAsync();
-        var error = psql.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await psql.WaitForExitAsync(timeout.Token);
-        Assert.True(psql.ExitCode == 0, $"psql exited with {psql.ExitCode}: {await error} {await output}");
+        var psql = await CommandRunner.RunAsync("/usr/lib/postgresql/15/bin/psql", arguments, timeout: TimeSpan.FromSeconds(60));
+        Assert.True(psql.ExitCode == 0, $"psql exited with {psql.ExitCode}: {psql.StandardError} {psql.StandardOutput}");
     }
 
     private static string DashboardPath => RepositoryRoot.Combine("deploy", "grafana", "dashboards", "p1-telemetry.json");

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.ReadCache;
-using P1Telemetry.Server.Tests.Support;
 using static P1Telemetry.Server.Tests.ReadPath.ReadSamples;
 
 namespace P1Telemetry.Server.Tests.ReadPath;
@@ -49,7 +49,7 @@ public sealed class CapacityOptionsTests
     public async Task Only_samples_that_can_touch_a_settled_period_renew_the_history_stamp()
     {
         // 10:00Z on 15 March is 11:00 in Brussels: today started at 23:00Z; settled periods end by then.
-        var clock = new TestClock(Utc("2026-03-15T10:00:00Z"));
+        var clock = new FakeTimeProvider(Utc("2026-03-15T10:00:00Z"));
         var cache = new InProcessCache(clock);
         var settings = new ReadPathSettings(Options.Create(new CapacityOptions()));
         var history = new HistoryCache(cache, clock, settings, NullLogger<HistoryCache>.Instance);
@@ -69,7 +69,7 @@ public sealed class CapacityOptionsTests
     [Fact]
     public async Task Settled_periods_are_served_from_the_cache_and_running_ones_never()
     {
-        var clock = new TestClock(Utc("2026-03-15T10:00:00Z"));
+        var clock = new FakeTimeProvider(Utc("2026-03-15T10:00:00Z"));
         var history = new HistoryCache(new InProcessCache(clock), clock, new ReadPathSettings(Options.Create(new CapacityOptions())), NullLogger<HistoryCache>.Instance);
         var computed = 0;
         Task<byte[]> Compute(CancellationToken _) => Task.FromResult(new[] { (byte)++computed });

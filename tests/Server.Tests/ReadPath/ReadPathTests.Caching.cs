@@ -61,7 +61,7 @@ public abstract partial class ReadPathTests
     {
         // 2 kW from 10:00, and the clock stands still: only an ingest can make the answer change.
         await Server.Store.LoadAsync(Steady(Device, Utc("2026-03-10T10:00:00Z"), Utc("2026-03-10T10:37:30Z"), _ => 2000, startKwh: 1000));
-        Server.Clock.Set(Utc("2026-03-10T10:37:30Z"));
+        Server.Clock.AdjustTime(Utc("2026-03-10T10:37:30Z"));
         using var client = Client();
         var before = (await GetJsonAsync($"/v1/realtime?device_id={Device}")).GetProperty("live_quarter");
         Assert.Equal(2000, before.GetProperty("month_peak_so_far_w").GetDouble(), 1);

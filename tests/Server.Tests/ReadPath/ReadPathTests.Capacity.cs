@@ -17,7 +17,7 @@ public abstract partial class ReadPathTests
         var samples = Steady(Device, Utc("2026-02-28T22:00:00Z"), Utc("2026-03-01T01:00:00Z"),
             ts => ts >= Utc("2026-02-28T23:30:00Z") && ts < Utc("2026-02-28T23:45:00Z") ? 7200 : 800, meterPeakW: 5000);
         await Server.Store.LoadAsync(samples);
-        Server.Clock.Set(Utc("2026-03-15T12:00:00Z"));
+        Server.Clock.AdjustTime(Utc("2026-03-15T12:00:00Z"));
     }
 
     protected async Task<JsonElement> GetJsonAsync(string path)
@@ -138,7 +138,7 @@ public abstract partial class ReadPathTests
     public async Task DST_days_have_92_or_100_quarters(string from, string to, string month, int quarters)
     {
         await Server.Store.LoadAsync(Steady(Device, Utc(from), Utc(to), _ => 1000, stepSeconds: 10));
-        Server.Clock.Set(Utc("2026-11-02T12:00:00Z"));
+        Server.Clock.AdjustTime(Utc("2026-11-02T12:00:00Z"));
 
         var response = await GetJsonAsync($"/v1/capacity/month/{month}?device_id={Device}");
 
@@ -155,7 +155,7 @@ public abstract partial class ReadPathTests
         var after = Steady(Device, Utc("2026-03-10T12:07:00Z"), Utc("2026-03-10T12:45:00Z"), _ => 1200,
             startKwh: before[^1].EnergyImportKwh + 20);
         await Server.Store.LoadAsync([.. before, .. after]);
-        Server.Clock.Set(Utc("2026-03-11T00:00:00Z"));
+        Server.Clock.AdjustTime(Utc("2026-03-11T00:00:00Z"));
 
         var march = await GetJsonAsync($"/v1/capacity/month/2026-03?device_id={Device}");
 
@@ -173,7 +173,7 @@ public abstract partial class ReadPathTests
     {
         await Server.Store.LoadAsync(Steady(Device, Utc("2026-03-10T10:00:00Z"), Utc("2026-03-10T10:37:30Z"),
             ts => ts < Utc("2026-03-10T10:30:00Z") ? 4000 : 2000));
-        Server.Clock.Set(Utc("2026-03-10T10:37:30Z"));
+        Server.Clock.AdjustTime(Utc("2026-03-10T10:37:30Z"));
 
         var realtime = await GetJsonAsync($"/v1/realtime?device_id={Device}");
 

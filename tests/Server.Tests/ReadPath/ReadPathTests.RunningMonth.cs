@@ -20,7 +20,7 @@ public abstract partial class ReadPathTests
         await Server.Store.LoadAsync(Steady(Device, Utc("2026-03-10T10:00:00Z"), Utc("2026-03-10T10:15:00Z"), _ => 5000, startKwh: 900));
         await Server.Store.LoadAsync(Steady(Device, Utc("2026-03-14T20:00:00Z"), Utc("2026-03-14T22:30:00Z"), _ => 1000, startKwh: 1000));
         await Server.Store.LoadAsync(Steady(Device, Utc("2026-03-14T23:30:00Z"), Utc("2026-03-15T11:00:00Z"), _ => 3000, startKwh: 1004));
-        Server.Clock.Set(Utc("2026-03-15T12:00:00Z"));
+        Server.Clock.AdjustTime(Utc("2026-03-15T12:00:00Z"));
     }
 
     [Fact]

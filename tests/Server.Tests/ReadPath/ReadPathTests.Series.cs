@@ -54,7 +54,7 @@ public abstract partial class ReadPathTests
     public async Task The_autumn_DST_day_has_25_hourly_buckets_with_their_offsets()
     {
         await Server.Store.LoadAsync(Steady(Device, Utc("2026-10-24T22:00:00Z"), Utc("2026-10-25T23:00:00Z"), _ => 1000, stepSeconds: 60));
-        Server.Clock.Set(Utc("2026-11-02T12:00:00Z"));
+        Server.Clock.AdjustTime(Utc("2026-11-02T12:00:00Z"));
 
         var day = await GetJsonAsync($"/v1/series?device_id={Device}&frame=day&date=2026-10-25");
 
@@ -68,7 +68,7 @@ public abstract partial class ReadPathTests
     [Fact]
     public async Task Without_data_the_series_is_empty()
     {
-        Server.Clock.Set(Utc("2026-03-15T12:00:00Z"));
+        Server.Clock.AdjustTime(Utc("2026-03-15T12:00:00Z"));
 
         foreach (var frame in new[] { "day", "month", "year", "all" })
         {

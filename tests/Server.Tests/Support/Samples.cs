@@ -1,4 +1,5 @@
 using P1Telemetry.Contracts.Wire;
+using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Server.Tests.Support;
 
@@ -20,37 +21,14 @@ public static class Samples
     /// <summary><paramref name="count"/> consecutive readings, one per <paramref name="step"/>, with random power.</summary>
     public static List<Sample> Series(string deviceId, DateTimeOffset start, int count, TimeSpan step, int seed = 1)
     {
-        var random = new Random(seed);
-        var samples = new List<Sample>(count);
-        double import = 1000, export = 200;
-        for (var i = 0; i < count; i++)
-        {
-            var power = random.Next(-3000, 9000);
-            var hours = step.TotalHours;
-            if (power > 0)
+        var optional = new Random(seed);
+        return [.. MeterReadings.Integrate(deviceId, start, step, MeterReadings.RandomPower(seed, -3000, 9000).Take(count), 1000, 200)
+            .Select((sample, i) => sample with
             {
-                import += power * hours / 1000;
-            }
-            else
-            {
-                export += -power * hours / 1000;
-            }
-
-            samples.Add(new Sample
-            {
-                DeviceId = deviceId,
-                Ts = start + (step * i),
-                PowerW = power,
-                ImportPowerW = Math.Max(power, 0),
-                EnergyImportKwh = Math.Round(import, 3),
-                EnergyExportKwh = Math.Round(export, 3),
-                AveragePower15mW = i % 7 == 0 ? random.Next(0, 5000) : null,
-                PowerL1W = i % 3 == 0 ? power / 3 : null,
+                AveragePower15mW = i % 7 == 0 ? optional.Next(0, 5000) : null,
+                PowerL1W = i % 3 == 0 ? sample.PowerW / 3 : null,
                 GasM3 = i % 11 == 0 ? 1234.5 + i : null,
-                GasTs = i % 11 == 0 ? start + (step * i) - TimeSpan.FromSeconds(30) : null,
-            });
-        }
-
-        return samples;
+                GasTs = i % 11 == 0 ? sample.Ts - TimeSpan.FromSeconds(30) : null,
+            })];
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Storage;
 using P1Telemetry.TestInfrastructure;
@@ -44,7 +45,7 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
-    public TestClock Clock { get; } = new(Now);
+    public FakeTimeProvider Clock { get; } = new(Now);
 
     public ISampleStore Store => Services.GetRequiredService<ISampleStore>();
 
