@@ -71,6 +71,7 @@ public static class ServerApplication
         services.AddCache(configuration);
         services.AddDeviceTokenAuth(configuration);
         services.AddOptions<IngestOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
+        services.AddCompressedBodies();
         services.AddSingleton<LatestSampleCache>();
         services.AddSingleton<LiveHub>();
         services.AddSingleton<DashboardAssets>();
@@ -98,6 +99,7 @@ public static class ServerApplication
         app.UseSessionAntiforgery();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseCompressedBodies();
 
         app.MapOpenApi();
         app.UseSwaggerUI(o =>

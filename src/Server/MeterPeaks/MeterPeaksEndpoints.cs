@@ -31,6 +31,7 @@ public static partial class MeterPeaksEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .AcceptsCompressedBody(() => MaxBodyBytes)
             .DisableAntiforgery();
         return group;
     }
