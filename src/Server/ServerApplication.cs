@@ -71,7 +71,6 @@ public static class ServerApplication
         services.AddCache(configuration);
         services.AddDeviceTokenAuth(configuration);
         services.AddOptions<IngestOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
-        services.AddCompressedBodies();
         services.AddSingleton<LatestSampleCache>();
         services.AddSingleton<LiveHub>();
         services.AddSingleton<DashboardAssets>();
@@ -99,7 +98,6 @@ public static class ServerApplication
         app.UseSessionAntiforgery();
         app.UseRateLimiter();
         app.UseAuthorization();
-        app.UseCompressedBodies();
 
         app.MapOpenApi();
         app.UseSwaggerUI(o =>

@@ -1,11 +1,12 @@
 using System.Buffers;
+using System.IO.Compression;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace P1Telemetry.Server.Ingest;
 
 /// <summary>
-/// Reads the request body into a pooled buffer. A gzip body arrives decompressed by the request decompression
-/// middleware (see <see cref="CompressedBody"/>), which, like the server for the body as sent, refuses more
-/// than the endpoint's limit; a Content-Length over it is refused before anything is read.
+/// Reads the request body into a pooled buffer, decompressing gzip on the fly. Both the body as sent and its
+/// decompressed size are capped, so an oversized body or a gzip bomb is refused without being inflated.
 /// </summary>
 internal static class IngestBodyReader
 {
@@ -17,21 +18,46 @@ internal static class IngestBodyReader
                 $"The body is {request.ContentLength} bytes; at most {maxBytes} are accepted.");
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is > 0 and var length ? (int)Math.Min(length + 1, maxBytes + 1) : 64 * 1024);
+        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = maxBytes;
+        }
+
+        var encoding = request.Headers.ContentEncoding.ToString().Trim();
+        var gzip = encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase) || encoding.Equals("x-gzip", StringComparison.OrdinalIgnoreCase);
+        await using var source = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : request.Body;
+
+        var initial = request.ContentLength is > 0 and var length ? (int)Math.Min(gzip ? length * 8 : length + 1, maxBytes + 1) : 64 * 1024;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 4096));
         var filled = 0;
         try
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
+            while (true)
             {
-                filled += read;
+                if (filled > maxBytes)
+                {
+                    return BodyReadResult.Fail(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                        gzip ? $"The decompressed body exceeds {maxBytes} bytes." : $"The body exceeds {maxBytes} bytes.");
+                }
+
                 if (filled == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
                     buffer.AsSpan(0, filled).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
+
+                // Never read more than one byte past the limit: enough to know that it was exceeded.
+                var room = (int)Math.Min(buffer.Length - filled, maxBytes + 1 - filled);
+                var read = await source.ReadAsync(buffer.AsMemory(filled, room), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
             }
 
             var result = BodyReadResult.Ok(buffer, filled);
@@ -45,8 +71,8 @@ internal static class IngestBodyReader
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            // The server's own words: they say whether the body as sent or the decompressed body was too large.
-            return BodyReadResult.Fail(StatusCodes.Status413PayloadTooLarge, "Request body too large", ex.Message);
+            return BodyReadResult.Fail(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                $"The body exceeds {maxBytes} bytes.");
         }
         finally
         {

@@ -18,8 +18,6 @@ public static class IngestEndpoints
     /// <summary><c>POST /v1/ingest</c>: a wrapped batch of one device's samples, stored idempotently.</summary>
     public static RouteGroupBuilder MapIngest(this RouteGroupBuilder group)
     {
-        ArgumentNullException.ThrowIfNull(group);
-        var options = ((IEndpointRouteBuilder)group).ServiceProvider.GetRequiredService<IOptions<IngestOptions>>();
         group.MapPost("/ingest", IngestAsync)
             .WithName("Ingest")
             .WithSummary("Store a batch of samples of the caller's device")
@@ -34,7 +32,6 @@ public static class IngestEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .AcceptsCompressedBody(() => options.Value.MaxBodyBytes)
             .DisableAntiforgery();
         return group;
     }
@@ -174,9 +171,11 @@ public static class IngestEndpoints
                 detail: $"Send the batch as application/json, not '{request.ContentType ?? "(none)"}'.");
         }
 
-        // The decompression middleware removed gzip; any other encoding is still named here.
         var encoding = request.Headers.ContentEncoding.ToString().Trim();
-        if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        if (encoding.Length > 0
+            && !encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase)
+            && !encoding.Equals("x-gzip", StringComparison.OrdinalIgnoreCase)
+            && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported content encoding",
                 detail: $"Content-Encoding '{encoding}' is not supported; use gzip or none.");

@@ -31,7 +31,6 @@ public static partial class MeterPeaksEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .AcceptsCompressedBody(() => MaxBodyBytes)
             .DisableAntiforgery();
         return group;
     }
