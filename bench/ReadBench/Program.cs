@@ -13,6 +13,7 @@ using P1Telemetry.Server;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.Export;
+using P1Telemetry.Server.MeterPeaks;
 using P1Telemetry.Server.Series;
 using P1Telemetry.Server.Storage;
 using P1Telemetry.Server.Storage.Migrations;
@@ -56,6 +57,7 @@ foreach (var backend in options.Backends)
         services.AddSampleStorage(configuration);
         services.AddCache(configuration);
         services.AddReadPath(configuration);
+        services.AddMeterPeaks();
         await using var provider = services.BuildServiceProvider();
         await provider.GetRequiredService<ISchemaMigrator>().MigrateAsync(CancellationToken.None);
         var store = provider.GetRequiredService<ISampleStore>();
@@ -166,6 +168,7 @@ static ServiceProvider ColdProvider(IConfiguration configuration, DateTimeOffset
     services.AddSampleStorage(configuration);
     services.AddCache(configuration);
     services.AddReadPath(configuration);
+    services.AddMeterPeaks();
     return services.BuildServiceProvider();
 }
 

@@ -6,7 +6,8 @@ namespace P1Telemetry.Contracts.Wire;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    NumberHandling = JsonNumberHandling.Strict)]
+    NumberHandling = JsonNumberHandling.Strict,
+    AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(Sample))]
 [JsonSerializable(typeof(IngestRequest))]
 [JsonSerializable(typeof(IngestResponse))]

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using P1Telemetry.Contracts.Domain;
 
 namespace P1Telemetry.Server.Capacity;
 
@@ -29,6 +30,13 @@ public sealed record CapacityMonthResponse
     /// <summary>Every quarter of the month that the data covers, in time order.</summary>
     [JsonPropertyName("peaks")]
     public required IReadOnlyList<QuarterPeak> Peaks { get; init; }
+
+    /// <summary>
+    /// <see cref="Peaks"/> already written as a JSON array, which <see cref="CapacityMonthJson"/> embeds instead of
+    /// writing the list: a month's settled days are cached that way.
+    /// </summary>
+    [JsonIgnore]
+    public ReadOnlyMemory<byte> PeaksJson { get; init; } = QuarterPeaksJson.EmptyArray;
 
     /// <summary>Runs of quarters the data does not cover (never counted as peaks).</summary>
     [JsonPropertyName("gaps")]
@@ -148,6 +156,19 @@ public sealed record QuarterPeak
     /// <summary>The mean of the quarter's import_power_w readings; equal to average_power_w for complete data.</summary>
     [JsonPropertyName("mean_import_power_w")]
     public required double MeanImportPowerW { get; init; }
+
+    /// <summary>A quarter value as the month view shows it, its powers rounded to 0.1 W.</summary>
+    public static QuarterPeak From(QuarterValue quarter)
+    {
+        return new QuarterPeak
+        {
+            Start = quarter.Start,
+            End = quarter.End,
+            AveragePowerW = Math.Round(quarter.AveragePowerW, 1),
+            Samples = quarter.SampleCount,
+            MeanImportPowerW = Math.Round(quarter.MeanImportPowerW, 1),
+        };
+    }
 }
 
 /// <summary>A run of consecutive quarters without a value.</summary>

@@ -43,7 +43,8 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
             From = calendar.ToLocal(analysis.Range.Start),
             To = calendar.ToLocal(analysis.Range.End),
             Complete = analysis.Evaluated.End >= analysis.Range.End,
-            Peaks = [], // written from quarters.PeaksJson
+            Peaks = [],
+            PeaksJson = quarters.PeaksJson,
             Gaps = [.. quarters.Gaps.Select(g => new QuarterGap { Start = g.Start, End = g.End, Quarters = g.Quarters })],
             GapQuarters = quarters.GapQuarters,
             MonthlyPeakW = Round(digest.PeakW),
@@ -60,7 +61,7 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
             MeterPeakW = meterPeak?.PeakW,
             MeterPeakTs = meterPeak?.PeakTs,
             Rolling12mWindow = rolling is null ? [] : window,
-            TopQuarters = [.. quarters.Top.Select(ToPeak)],
+            TopQuarters = [.. quarters.Top.Select(QuarterPeak.From)],
             DailyPeaks = [.. quarters.Days.Select(d => new DailyPeakResponse
             {
                 Date = d.Date,
@@ -69,7 +70,7 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
                 GapQuarters = d.GapQuarters,
             })],
         };
-        return CapacityMonthJson.Write(response, quarters.PeaksJson);
+        return CapacityMonthJson.Write(response);
     }
 
     /// <summary>The year view as UTF-8 JSON.</summary>
@@ -180,15 +181,6 @@ public sealed class CapacityService(ISampleStore store, MonthDigests digests, Re
     }
 
     // Rounded as the peaks array writes them, so a top quarter equals its element there.
-    private static QuarterPeak ToPeak(QuarterValue quarter) => new()
-    {
-        Start = quarter.Start,
-        End = quarter.End,
-        AveragePowerW = Round(quarter.AveragePowerW),
-        Samples = quarter.SampleCount,
-        MeanImportPowerW = Round(quarter.MeanImportPowerW),
-    };
-
     private static double? Round(double? watts) => watts is { } w ? Math.Round(w, 1) : null;
 
     private static double Round(double watts) => Math.Round(watts, 1);

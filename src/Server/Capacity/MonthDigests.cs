@@ -41,11 +41,13 @@ public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, 
 
     private async Task<MonthPart> SettledDaysAsync(string deviceId, LocalMonth month, TimeRange days, CancellationToken cancellationToken)
     {
-        var key = string.Create(CultureInfo.InvariantCulture, $"settled-days:{month}:{days.End.UtcTicks}");
+        // Not the name of the length-prefixed form older servers cached, which a shared cache may still hold.
+        var key = string.Create(CultureInfo.InvariantCulture, $"month-part:{month}:{days.End.UtcTicks}");
         var bytes = await history.GetOrCreateAsync(deviceId, key, days.End,
-            async ct => MonthPartCodec.Encode(await ComputePartAsync(deviceId, days, writePeaks: true, ct)),
+            async ct => JsonSerializer.SerializeToUtf8Bytes(await ComputePartAsync(deviceId, days, writePeaks: true, ct), ReadJsonContext.Default.MonthPart),
             cancellationToken);
-        return MonthPartCodec.Decode(bytes);
+        return JsonSerializer.Deserialize(bytes, ReadJsonContext.Default.MonthPart)
+            ?? throw new JsonException("A cached month part is null.");
     }
 
     private async Task<MonthPart> ComputePartAsync(string deviceId, TimeRange range, bool writePeaks, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using P1Telemetry.Contracts.Domain;
 
 namespace P1Telemetry.Server.Capacity;
@@ -26,6 +27,7 @@ public sealed record MonthPart(
     IReadOnlyList<DailyPeak> Days)
 {
     /// <summary>The number of quarters inside <see cref="Gaps"/>.</summary>
+    [JsonIgnore]
     public int GapQuarters => Gaps.Sum(gap => gap.Quarters);
 
     /// <summary>An empty stretch at <paramref name="instant"/>.</summary>

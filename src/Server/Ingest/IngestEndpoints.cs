@@ -114,7 +114,7 @@ public static class IngestEndpoints
         try
         {
             batch = new IngestBatchReader(caller, limits.MaxBatchSamples, now, TimeSpan.FromSeconds(limits.MaxClockSkewSeconds))
-                .Read(body.Body.Span);
+                .Read(body.Body);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {

@@ -211,13 +211,43 @@ public sealed class IngestValidationTests : IDisposable
     }
 
     [Fact]
-    public async Task A_body_over_MAX_BODY_BYTES_is_413()
+    public async Task A_gzip_bomb_without_a_content_length_is_413_after_at_most_the_limit()
+    {
+        using var client = _server.CreateClient(ServerFactory.Token1);
+        var bomb = new byte[32 * 1024 * 1024];
+        Array.Fill(bomb, (byte)' ');
+        Encoding.UTF8.GetBytes("{\"samples\":[").CopyTo(bomb, 0);
+
+        using var response = await client.PostAsync("/v1/ingest", IngestRequests.Chunked(IngestRequests.Gzip(bomb), "gzip"));
+
+        var problem = await response.ReadProblemAsync(413);
+        Assert.Contains("decompressed", problem.GetProperty("detail").GetString());
+        Assert.Contains("65536", problem.GetProperty("detail").GetString());
+        await AssertNothingStoredAsync();
+    }
+
+    [Fact]
+    public async Task An_x_gzip_body_is_accepted()
+    {
+        using var client = _server.CreateClient(ServerFactory.Token1);
+        var json = JsonSerializer.SerializeToUtf8Bytes(new P1Telemetry.Contracts.Wire.IngestRequest { Samples = Samples.Series(ServerFactory.Device1, Samples.Start, 3, TimeSpan.FromSeconds(1)) },
+            P1Telemetry.Contracts.Wire.WireJsonContext.Default.IngestRequest);
+
+        using var response = await client.PostAsync("/v1/ingest", IngestRequests.Chunked(IngestRequests.Gzip(json), "x-gzip"));
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_body_over_MAX_BODY_BYTES_is_413(bool withoutContentLength)
     {
         using var client = _server.CreateClient(ServerFactory.Token1);
         var body = new byte[70_000];
         Array.Fill(body, (byte)' ');
 
-        using var response = await client.PostAsync("/v1/ingest", IngestRequests.Body(body));
+        using var response = await client.PostAsync("/v1/ingest", withoutContentLength ? IngestRequests.Chunked(body) : IngestRequests.Body(body));
 
         await response.ReadProblemAsync(413);
         await AssertNothingStoredAsync();

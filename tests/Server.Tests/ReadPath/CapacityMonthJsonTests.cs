@@ -73,7 +73,7 @@ public sealed class CapacityMonthJsonTests
             },
             ReadJsonContext.Default.CapacityMonthResponse);
 
-        var written = CapacityMonthJson.Write(response, QuarterPeaksJson.Write(quarters));
+        var written = CapacityMonthJson.Write(response with { PeaksJson = QuarterPeaksJson.Write(quarters) });
 
         Assert.Equal(System.Text.Encoding.UTF8.GetString(expected), System.Text.Encoding.UTF8.GetString(written));
     }

@@ -109,6 +109,19 @@ public static class IngestRequests
         return content;
     }
 
+    /// <summary>A body sent without Content-Length (chunked), so that only reading it tells its size.</summary>
+    public static HttpContent Chunked(byte[] bytes, string? contentEncoding = null)
+    {
+        var content = new UnknownLengthContent(bytes);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
+        if (contentEncoding is not null)
+        {
+            content.Headers.ContentEncoding.Add(contentEncoding);
+        }
+
+        return content;
+    }
+
     public static byte[] Gzip(byte[] data)
     {
         using var output = new MemoryStream();
@@ -136,5 +149,16 @@ public static class IngestRequests
         var problem = JsonDocument.Parse(body).RootElement;
         Assert.Equal(expectedStatus, problem.GetProperty("status").GetInt32());
         return problem;
+    }
+}
+
+internal sealed class UnknownLengthContent(byte[] bytes) : HttpContent
+{
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(bytes).AsTask();
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
     }
 }
