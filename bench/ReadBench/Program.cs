@@ -12,6 +12,7 @@ using P1Telemetry.Server;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.Export;
+using P1Telemetry.Server.MeterPeaks;
 using P1Telemetry.Server.Series;
 using P1Telemetry.Server.Storage;
 using P1Telemetry.Server.Storage.Migrations;
@@ -53,6 +54,7 @@ foreach (var backend in options.Backends)
             .AddSingleton<TimeProvider>(new FixedClock(now))
             .AddSingleton<IConfiguration>(configuration);
         services.AddSampleStorage(configuration);
+        services.AddMeterPeaks();
         services.AddCache(configuration);
         services.AddReadPath(configuration);
         await using var provider = services.BuildServiceProvider();
@@ -163,6 +165,7 @@ static ServiceProvider ColdProvider(IConfiguration configuration, DateTimeOffset
         .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
         .AddSingleton<TimeProvider>(new FixedClock(now));
     services.AddSampleStorage(configuration);
+    services.AddMeterPeaks();
     services.AddCache(configuration);
     services.AddReadPath(configuration);
     return services.BuildServiceProvider();
