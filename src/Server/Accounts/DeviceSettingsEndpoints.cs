@@ -94,8 +94,8 @@ public static class DeviceSettingsEndpoints
 
             await devices.SaveSettingsAsync(updated, cancellationToken);
             catalog.Upsert(updated);
-            // Every replica's cached reads follow the device's time zone and tariff.
-            await caches.DeviceChangedAsync(id, cancellationToken);
+            // Saved: every replica drops what it cached under the old time zone and tariff, whatever happens to the request.
+            await caches.DeviceChangedAsync(id, CancellationToken.None);
             return Json(id, settings.For(id), catalog.Find(id), alerts.For(id));
         }
     }

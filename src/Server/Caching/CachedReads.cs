@@ -23,6 +23,19 @@ public sealed class CachedReads(HybridCache cache, CacheStatus status, ServerMet
         return value;
     }
 
+    /// <summary>As <see cref="GetOrCreateAsync{T}"/> for written bytes, which every hit shares instead of copying.</summary>
+    public async ValueTask<byte[]> GetOrCreateBytesAsync(
+        string key,
+        IEnumerable<string> tags,
+        HybridCacheEntryOptions options,
+        Func<CancellationToken, Task<byte[]>> create,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        var cached = await GetOrCreateAsync(key, tags, options, async ct => new CachedBytes(await create(ct)), cancellationToken);
+        return cached.Bytes;
+    }
+
     /// <summary>Drops one entry here and in Redis, e.g. one that recorded that nothing was there yet.</summary>
     public ValueTask RemoveAsync(string key, CancellationToken cancellationToken) => cache.RemoveAsync(key, cancellationToken);
 

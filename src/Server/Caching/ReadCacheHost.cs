@@ -37,7 +37,8 @@ public sealed class ReadCacheHost : IDisposable
             services.AddSingleton(secondLevel);
         }
 
-        services.AddHybridCache(options => options.MaximumPayloadBytes = MaximumPayloadBytes);
+        services.AddHybridCache(options => options.MaximumPayloadBytes = MaximumPayloadBytes)
+            .AddSerializer<CachedBytes, CachedBytesSerializer>();
         _provider = services.BuildServiceProvider();
         Cache = _provider.GetRequiredService<HybridCache>();
     }

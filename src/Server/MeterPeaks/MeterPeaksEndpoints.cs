@@ -99,7 +99,7 @@ public static partial class MeterPeaksEndpoints
 
         await store.UpsertAsync(caller, peaks, state, now, cancellationToken);
         // Settled capacity answers were computed without these peaks.
-        await caches.DeviceChangedAsync(caller, cancellationToken);
+        await caches.DeviceChangedAsync(caller, CancellationToken.None);
         LogStored(logger, caller, peaks.Count, state?.ClockStalled, state?.BelgianFieldsMissing);
         return TypedResults.Ok(new MeterPeaksResponse(peaks.Count));
     }

@@ -119,11 +119,11 @@ public sealed class HistoryCache(CachedReads cache, TimeProvider timeProvider, R
         }
 
         // Entries computed under another time zone or tariff of the device never match.
-        return await cache.GetOrCreateAsync(
+        return await cache.GetOrCreateBytesAsync(
             $"read:{deviceId}:{settings.For(deviceId).CacheKey}:{key}",
             [DeviceTags.All(deviceId), tag],
             Settled,
-            async ct => await create(ct),
+            create,
             cancellationToken);
     }
 }

@@ -22,7 +22,7 @@ public sealed class LatestSampleCache(ISampleStore store, CachedReads cache, IOp
     public async Task<Sample?> GetAsync(string deviceId, CancellationToken cancellationToken)
     {
         var key = KeyFor(deviceId);
-        var cached = await cache.GetOrCreateAsync(key, [DeviceTags.All(deviceId), DeviceTags.Live(deviceId)], _entry,
+        var cached = await cache.GetOrCreateBytesAsync(key, [DeviceTags.All(deviceId), DeviceTags.Live(deviceId)], _entry,
             async ct => await store.GetLatestAsync(deviceId, ct) is { } latest
                 ? JsonSerializer.SerializeToUtf8Bytes(latest, WireJsonContext.Default.Sample)
                 : [],
