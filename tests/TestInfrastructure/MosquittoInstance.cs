@@ -47,39 +47,28 @@ public sealed class MosquittoInstance : IAsyncDisposable
             throw new InvalidOperationException("mosquitto is not installed; run scripts/setup.sh.");
         }
 
-        for (var attempt = 1; ; attempt++)
-        {
-            var config = Path.Combine(_directory, "mosquitto.conf");
-            await File.WriteAllTextAsync(config, $"""
-                listener {Port} 127.0.0.1
-                allow_anonymous true
-                persistence false
-                log_dest stderr
-                log_type error
-                log_type warning
-                """, cancellationToken);
-            // The config path (under the run directory) stays in the command line, where cleanup looks for it.
-            var process = new ChildProcess(Binary, ["-c", config], new ChildProcessOptions { WorkingDirectory = _directory });
-            _process = process.Start();
-            if (await process.TryWaitUntilAsync(AcceptsConnectionsAsync, TimeSpan.FromSeconds(15), cancellationToken))
-            {
-                return;
-            }
-
-            await StopAsync();
-            if (attempt >= 3)
-            {
-                throw new InvalidOperationException($"mosquitto did not start listening on port {Port}:\n{process.Output}");
-            }
-
-            Port = FreePort.Next();
-        }
+        (_process, Port) = await LoopbackServer.StartAsync(Port, LaunchAsync, AcceptsConnectionsAsync, cancellationToken);
     }
 
-    private async Task<bool> AcceptsConnectionsAsync(CancellationToken cancellationToken)
+    private async Task<ChildProcess> LaunchAsync(int port)
+    {
+        var config = Path.Combine(_directory, "mosquitto.conf");
+        await File.WriteAllTextAsync(config, $"""
+            listener {port} 127.0.0.1
+            allow_anonymous true
+            persistence false
+            log_dest stderr
+            log_type error
+            log_type warning
+            """);
+        // The config path (under the run directory) stays in the command line, where cleanup looks for it.
+        return new ChildProcess(Binary, ["-c", config], new ChildProcessOptions { WorkingDirectory = _directory });
+    }
+
+    private static async Task<bool> AcceptsConnectionsAsync(int port, CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", Port, cancellationToken);
+        await client.ConnectAsync("127.0.0.1", port, cancellationToken);
         return true;
     }
 

@@ -40,37 +40,23 @@ public sealed class RedisInstance : IAsyncDisposable
 
     public Task StartAsync() => IsRunning ? Task.CompletedTask : StartServerAsync(CancellationToken.None);
 
-    private async Task StartServerAsync(CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            // --set-proc-title no keeps the data directory in the command line, where cleanup looks for it.
-            var process = new ChildProcess("redis-server",
+    // --set-proc-title no keeps the data directory in the command line, where cleanup looks for it.
+    private async Task StartServerAsync(CancellationToken cancellationToken) =>
+        (_process, Port) = await LoopbackServer.StartAsync(
+            Port,
+            port => Task.FromResult(new ChildProcess("redis-server",
                 [
-                    "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                    "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                     "--dir", _directory, "--daemonize", "no", "--protected-mode", "no", "--set-proc-title", "no",
                 ],
-                new ChildProcessOptions { WorkingDirectory = _directory });
-            _process = process.Start();
-            if (await process.TryWaitUntilAsync(AnswersPingAsync, TimeSpan.FromSeconds(15), cancellationToken))
-            {
-                return;
-            }
+                new ChildProcessOptions { WorkingDirectory = _directory })),
+            AnswersPingAsync,
+            cancellationToken);
 
-            await StopAsync();
-            if (attempt >= 3)
-            {
-                throw new InvalidOperationException($"redis-server did not start listening on port {Port}:\n{process.Output}");
-            }
-
-            Port = FreePort.Next();
-        }
-    }
-
-    private async Task<bool> AnswersPingAsync(CancellationToken cancellationToken)
+    private static async Task<bool> AnswersPingAsync(int port, CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", Port, cancellationToken);
+        await client.ConnectAsync("127.0.0.1", port, cancellationToken);
         await using var stream = client.GetStream();
         await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
         var buffer = new byte[16];
