@@ -10,7 +10,6 @@ public sealed record Sample
 
     /// <summary>The meter's own timestamp converted to UTC, or the edge clock when the meter has none.</summary>
     [JsonPropertyName("ts")]
-    [JsonConverter(typeof(Rfc3339TimestampConverter))]
     public required DateTimeOffset Ts { get; init; }
 
     /// <summary>Net power in W, negative while exporting.</summary>
@@ -34,7 +33,6 @@ public sealed record Sample
     public int? MonthlyPowerPeakW { get; init; }
 
     [JsonPropertyName("monthly_power_peak_ts")]
-    [JsonConverter(typeof(Rfc3339TimestampConverter))]
     public DateTimeOffset? MonthlyPowerPeakTs { get; init; }
 
     [JsonPropertyName("power_l1_w")]
@@ -50,6 +48,5 @@ public sealed record Sample
     public double? GasM3 { get; init; }
 
     [JsonPropertyName("gas_ts")]
-    [JsonConverter(typeof(Rfc3339TimestampConverter))]
     public DateTimeOffset? GasTs { get; init; }
 }

@@ -6,8 +6,7 @@ namespace P1Telemetry.Contracts.Wire;
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    NumberHandling = JsonNumberHandling.Strict,
-    AllowDuplicateProperties = false)]
+    NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(Sample))]
 [JsonSerializable(typeof(IngestRequest))]
 [JsonSerializable(typeof(IngestResponse))]

@@ -110,7 +110,7 @@ public static class IngestEndpoints
         try
         {
             batch = new IngestBatchReader(caller, limits.MaxBatchSamples, now, TimeSpan.FromSeconds(limits.MaxClockSkewSeconds))
-                .Read(body.Body);
+                .Read(body.Body.Span);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
