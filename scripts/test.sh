@@ -56,6 +56,11 @@ P1_EDGE_EXECUTABLE="$native_edge" dotnet test tests/EndToEnd.Tests -c Release --
   2>&1 | tee -a "$log"
 native_status=$((native_status | PIPESTATUS[0]))
 if [ "$native_status" -ne 0 ]; then status=1; fi
+
+# The short chaos soak (the full one is scripts/chaos.sh): every fault kind three times, no reading lost.
+echo "== chaos soak (24 faults)"
+dotnet run -c Release --no-build --project bench/ChaosBench -- --minutes 5 --faults 24 2>&1 | tee -a "$log"
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then status=1; fi
 set -e
 
 # One closing line for the whole run, summed over the test assemblies.

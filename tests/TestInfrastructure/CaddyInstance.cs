@@ -11,6 +11,12 @@ public sealed record CaddyOptions
     /// <summary>The upstream Caddy proxies to, e.g. <c>https://127.0.0.1:5001</c> or <c>http://127.0.0.1:5000</c>.</summary>
     public required Uri Upstream { get; init; }
 
+    /// <summary>
+    /// Further replicas of <see cref="Upstream"/> (same scheme): requests are balanced over all of them, and one
+    /// that refuses connections is skipped for a few seconds while the request is tried on another.
+    /// </summary>
+    public IReadOnlyList<Uri> MoreUpstreams { get; init; } = [];
+
     /// <summary>PEM certificate Caddy presents; when null, Caddy issues one from its internal CA (<c>tls internal</c>).</summary>
     public string? CertificatePath { get; init; }
 
@@ -159,6 +165,14 @@ public sealed class CaddyInstance : IAsyncDisposable
                             {{upstreamCa}}
                         }
                 """;
+        var upstreams = string.Join(' ', new[] { upstream }.Concat(_options.MoreUpstreams).Select(u => $"{u.Scheme}://{u.Authority}"));
+        var balancing = _options.MoreUpstreams.Count == 0 ? string.Empty : """
+
+                        lb_policy round_robin
+                        lb_try_duration 10s
+                        lb_try_interval 250ms
+                        fail_duration 5s
+                """;
         var admin = AdminPort is int port ? $"admin 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" : "admin off";
 
         var text = $$"""
@@ -182,7 +196,7 @@ public sealed class CaddyInstance : IAsyncDisposable
             https://127.0.0.1:{{HttpsPort}}, https://localhost:{{HttpsPort}} {
                 bind 127.0.0.1
                 {{tls}}
-                reverse_proxy {{upstream.Scheme}}://{{upstream.Authority}} {{{transport}}
+                reverse_proxy {{upstreams}} {{{balancing}}{{transport}}
                 }
             }
 
