@@ -1,4 +1,5 @@
 using P1Telemetry.Contracts.Domain;
+using P1Telemetry.Server.Storage;
 
 namespace P1Telemetry.Server.Capacity;
 
@@ -34,17 +35,6 @@ internal static class SlotSums
             return earlier;
         }
 
-        return sum with
-        {
-            SampleCount = sum.SampleCount + slot.SampleCount,
-            ImportPowerSumW = sum.ImportPowerSumW + slot.ImportPowerSumW,
-            ImportPowerMaxW = Math.Max(sum.ImportPowerMaxW, slot.ImportPowerMaxW),
-            PowerSumW = sum.PowerSumW + slot.PowerSumW,
-            PowerMinW = Math.Min(sum.PowerMinW, slot.PowerMinW),
-            PowerMaxW = Math.Max(sum.PowerMaxW, slot.PowerMaxW),
-            LastTs = slot.LastTs,
-            LastImportKwh = slot.LastImportKwh,
-            LastExportKwh = slot.LastExportKwh,
-        };
+        return QuarterHourMerge.Merge(sum, slot);
     }
 }

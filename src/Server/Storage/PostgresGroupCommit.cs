@@ -1,6 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Npgsql;
-using NpgsqlTypes;
 using P1Telemetry.Contracts.Wire;
 
 namespace P1Telemetry.Server.Storage;
@@ -162,34 +162,8 @@ internal sealed class PostgresGroupCommit : IAsyncDisposable
     private static async Task<HashSet<(string, long)>> InsertSamplesAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, List<(int Append, Sample Sample)> rows)
     {
-        const string sql = """
-            INSERT INTO samples (device_id, ts, power_w, import_power_w, energy_import_kwh, energy_export_kwh,
-                                 average_power_15m_w, monthly_power_peak_w, monthly_power_peak_ts,
-                                 power_l1_w, power_l2_w, power_l3_w, gas_m3, gas_ts)
-            SELECT *
-            FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::integer[], $5::double precision[],
-                        $6::double precision[], $7::integer[], $8::integer[], $9::timestamptz[],
-                        $10::integer[], $11::integer[], $12::integer[], $13::double precision[],
-                        $14::timestamptz[])
-            ON CONFLICT (device_id, ts) DO NOTHING
-            RETURNING device_id, ts
-            """;
-
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        Add(command, rows, s => s.DeviceId, NpgsqlDbType.Text);
-        Add(command, rows, s => s.Ts, NpgsqlDbType.TimestampTz);
-        Add(command, rows, s => s.PowerW, NpgsqlDbType.Integer);
-        Add(command, rows, s => s.ImportPowerW, NpgsqlDbType.Integer);
-        Add(command, rows, s => s.EnergyImportKwh, NpgsqlDbType.Double);
-        Add(command, rows, s => s.EnergyExportKwh, NpgsqlDbType.Double);
-        Add(command, rows, s => s.AveragePower15mW, NpgsqlDbType.Integer);
-        Add(command, rows, s => s.MonthlyPowerPeakW, NpgsqlDbType.Integer);
-        Add(command, rows, s => s.MonthlyPowerPeakTs, NpgsqlDbType.TimestampTz);
-        Add(command, rows, s => s.PowerL1W, NpgsqlDbType.Integer);
-        Add(command, rows, s => s.PowerL2W, NpgsqlDbType.Integer);
-        Add(command, rows, s => s.PowerL3W, NpgsqlDbType.Integer);
-        Add(command, rows, s => s.GasM3, NpgsqlDbType.Double);
-        Add(command, rows, s => s.GasTs, NpgsqlDbType.TimestampTz);
+        await using var command = new NpgsqlCommand(StorageSql.Postgres.InsertSamples, connection, transaction);
+        SampleColumns.All.AddPostgresArrays(command, SamplesOf(rows));
 
         var inserted = new HashSet<(string, long)>(rows.Count);
         await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
@@ -217,9 +191,10 @@ internal sealed class PostgresGroupCommit : IAsyncDisposable
             WHERE NOT EXISTS (SELECT 1 FROM samples s WHERE s.device_id = k.device_id AND s.ts = k.ts)
             """;
         var duplicates = rows.Where(r => !newKeys.Contains((r.Sample.DeviceId, r.Sample.Ts.UtcTicks))).ToList();
+        var samples = SamplesOf(duplicates);
         await using var command = new NpgsqlCommand(sql, connection, transaction);
-        Add(command, duplicates, s => s.DeviceId, NpgsqlDbType.Text);
-        Add(command, duplicates, s => s.Ts, NpgsqlDbType.TimestampTz);
+        command.Parameters.Add(SampleColumns.DeviceId.ToPostgresArray(samples));
+        command.Parameters.Add(SampleColumns.Ts.ToPostgresArray(samples));
         var missing = (long)(await command.ExecuteScalarAsync(CancellationToken.None))!;
         if (missing > 0)
         {
@@ -228,15 +203,15 @@ internal sealed class PostgresGroupCommit : IAsyncDisposable
         }
     }
 
-    private static void Add<T>(NpgsqlCommand command, List<(int Append, Sample Sample)> rows, Func<Sample, T> field, NpgsqlDbType type)
+    private static Sample[] SamplesOf(List<(int Append, Sample Sample)> rows)
     {
-        var values = new T[rows.Count];
-        for (var i = 0; i < values.Length; i++)
+        var samples = new Sample[rows.Count];
+        for (var i = 0; i < samples.Length; i++)
         {
-            values[i] = field(rows[i].Sample);
+            samples[i] = rows[i].Sample;
         }
 
-        command.Parameters.Add(new NpgsqlParameter<T[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | type });
+        return samples;
     }
 
     private static async Task UpsertQuarterHoursAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<QuarterHourRow> rows)
@@ -247,8 +222,9 @@ internal sealed class PostgresGroupCommit : IAsyncDisposable
         }
 
         // Rows come ordered by (device, start), so concurrent writers lock shared slots in the same order.
-        await using var command = new NpgsqlCommand(PostgresSampleStore.UpsertQuarterHoursSql, connection, transaction);
-        PostgresSampleStore.AddQuarterHourParameters(command, rows);
+        await using var command = new NpgsqlCommand(StorageSql.Postgres.UpsertQuarterHours, connection, transaction);
+        QuarterHourColumns.All.AddPostgresArrays(command, CollectionsMarshal.AsSpan(rows));
+
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 

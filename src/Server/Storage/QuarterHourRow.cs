@@ -1,3 +1,5 @@
+using P1Telemetry.Contracts.Domain;
+
 namespace P1Telemetry.Server.Storage;
 
 /// <summary>
@@ -18,4 +20,11 @@ public sealed record QuarterHourRow(
     double FirstExportKwh,
     DateTimeOffset LastTs,
     double LastImportKwh,
-    double LastExportKwh);
+    double LastExportKwh)
+{
+    /// <summary>The device's row for <paramref name="slot"/>, whose power extremes came from <c>int</c> readings.</summary>
+    internal static QuarterHourRow Of(string deviceId, QuarterSlot slot) => new(
+        deviceId, slot.Start, slot.SampleCount, slot.ImportPowerSumW, checked((int)slot.ImportPowerMaxW), slot.PowerSumW,
+        checked((int)slot.PowerMinW), checked((int)slot.PowerMaxW), slot.FirstTs, slot.FirstImportKwh, slot.FirstExportKwh,
+        slot.LastTs, slot.LastImportKwh, slot.LastExportKwh);
+}
