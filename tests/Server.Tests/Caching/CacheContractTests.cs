@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Tests.Support;
 using P1Telemetry.TestInfrastructure;
