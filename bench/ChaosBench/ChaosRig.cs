@@ -62,6 +62,8 @@ internal sealed class ChaosRig : IAsyncDisposable
 
     public string HealthPath => _edgeEnvironment["HEALTH_PATH"]!;
 
+    public string SpoolPath => _edgeEnvironment["SPOOL_PATH"]!;
+
     public static async Task<ChaosRig> StartAsync()
     {
         var directory = TestRunDirectory.CreateSubdirectory("chaos");
@@ -138,6 +140,7 @@ internal sealed class ChaosRig : IAsyncDisposable
             await rig.StartReplicaAsync(i);
         }
 
+        await SpoolAudit.InstallAsync(rig.SpoolPath, CancellationToken.None);
         rig.Edge.Start();
         return rig;
     }

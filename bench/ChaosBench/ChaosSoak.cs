@@ -6,9 +6,8 @@ namespace P1Telemetry.ChaosBench;
 
 /// <summary>
 /// Faults one after another, each held for a few seconds and then undone; after each, the time until the
-/// server holds the meter's newest reading again. Readings the edge could not read (it was dead, or the meter
-/// failed its requests) are the only ones allowed to be missing: every other reading the meter produced must
-/// be stored, once.
+/// server holds the meter's newest reading again. Every reading the edge spooled must be stored, once; the
+/// readings it never read (it was dead, the meter failed its requests) are counted apart.
 /// </summary>
 internal static class ChaosSoak
 {
@@ -175,13 +174,17 @@ internal static class ChaosSoak
         SoakSettings settings, ChaosRig rig, SoakStore store, List<FaultRecord> faults, DateTimeOffset from, DateTimeOffset until,
         TimeSpan elapsed, TimeSpan drain, string? failure)
     {
-        // The meter keeps no history: what the edge could not read while it was dead or while the meter failed
-        // its requests was never read. A reading spooled just before a SIGKILL may not be committed yet.
+        // What the edge spooled is recorded inside its own spool file, in the same transaction as each reading, so
+        // "lost" is exactly "spooled but not stored". The meter keeps no history: what the edge never read while it
+        // was dead or the meter failed its requests was never spooled.
         var unreadable = faults.Where(f => f.ReadingAgain is not null).Select(f => (From: f.Began.AddSeconds(-2), To: f.ReadingAgain!.Value)).ToList();
-        var produced = rig.Meter.Readings.Select(r => r.TsUtc).Where(ts => ts >= from && ts <= until).ToHashSet();
-        var stored = (await store.TimestampsAsync()).Where(ts => ts >= from && ts <= until).ToHashSet();
-        var missing = produced.Where(ts => !stored.Contains(ts)).ToList();
-        var notRead = missing.Count(ts => unreadable.Any(w => ts >= w.From && ts < w.To));
+        bool InWindow(DateTimeOffset ts) => ts >= from && ts <= until;
+        var produced = rig.Meter.Readings.Select(r => r.TsUtc).Where(InWindow).ToHashSet();
+        var spooled = (await SpoolAudit.SpooledAsync(rig.SpoolPath, CancellationToken.None)).Where(InWindow).ToHashSet();
+        var stored = (await store.TimestampsAsync()).Where(InWindow).ToHashSet();
+        var notSpooled = produced.Where(ts => !spooled.Contains(ts)).ToList();
+        var notReadInFault = notSpooled.Count(ts => unreadable.Any(w => ts >= w.From && ts < w.To));
+        var lost = spooled.Where(ts => !stored.Contains(ts)).OrderBy(ts => ts).ToList();
         var (duplicateRows, doubleCounted) = await store.DuplicatesAsync();
         var (equal, quarters) = await store.QuartersEqualToRecomputationAsync();
         return new SoakReport
@@ -190,17 +193,19 @@ internal static class ChaosSoak
             Faults = faults,
             Elapsed = elapsed,
             Produced = produced.Count,
-            Stored = produced.Count(stored.Contains),
-            NotRead = notRead,
-            Lost = missing.Count - notRead,
-            NotProduced = stored.Count(ts => !produced.Contains(ts)),
+            Spooled = spooled.Count,
+            Stored = stored.Count,
+            NotReadInFault = notReadInFault,
+            NotReadOutsideFaults = notSpooled.Count - notReadInFault,
+            Lost = lost.Count,
+            NotSpooled = stored.Count(ts => !spooled.Contains(ts) || !produced.Contains(ts)),
             DuplicateRows = duplicateRows,
             DoubleCounted = doubleCounted,
             QuartersEqual = equal,
             Quarters = quarters,
             Drain = drain,
-            Failure = failure ?? (missing.Count - notRead > 0
-                ? $"lost readings: {string.Join(", ", missing.Where(ts => !unreadable.Any(w => ts >= w.From && ts < w.To)).Take(20).Select(ts => ts.ToString("O", CultureInfo.InvariantCulture)))}"
+            Failure = failure ?? (lost.Count > 0
+                ? $"lost readings: {string.Join(", ", lost.Take(20).Select(ts => ts.ToString("O", CultureInfo.InvariantCulture)))}"
                 : null),
         };
     }

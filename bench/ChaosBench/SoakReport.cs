@@ -18,13 +18,17 @@ internal sealed class SoakReport
 
     public required int Produced { get; init; }
 
+    public required int Spooled { get; init; }
+
     public required int Stored { get; init; }
 
-    public required int NotRead { get; init; }
+    public required int NotReadInFault { get; init; }
+
+    public required int NotReadOutsideFaults { get; init; }
 
     public required int Lost { get; init; }
 
-    public required int NotProduced { get; init; }
+    public required int NotSpooled { get; init; }
 
     public required long DuplicateRows { get; init; }
 
@@ -38,7 +42,7 @@ internal sealed class SoakReport
 
     public string? Failure { get; init; }
 
-    public bool Passed => Failure is null && Lost == 0 && NotProduced == 0 && DuplicateRows == 0 && DoubleCounted == 0
+    public bool Passed => Failure is null && Lost == 0 && NotSpooled == 0 && DuplicateRows == 0 && DoubleCounted == 0
         && QuartersEqual == Quarters && Faults.Count >= Settings.Faults && Faults.Select(f => f.Kind).Distinct().Count() >= 6;
 
     public void Print(TextWriter output)
@@ -51,11 +55,13 @@ internal sealed class SoakReport
                 $"≥ {Settings.Faults} of ≥ 6 kinds", Faults.Count >= Settings.Faults && kinds.Count >= 6),
         };
         rows.AddRange(kinds.Select(g => ($"  {Name(g.Key)}", $"{g.Count()}, longest catch-up {Seconds(g.Max(f => f.CatchUp))}", "", (bool?)null)));
-        rows.Add(("readings the meter produced (from the first stored)", Produced.ToString("N0", CultureInfo.InvariantCulture), "", null));
-        rows.Add(("  stored", Stored.ToString("N0", CultureInfo.InvariantCulture), "", null));
-        rows.Add(("  never read: edge down or meter failing its requests", NotRead.ToString("N0", CultureInfo.InvariantCulture), "", null));
-        rows.Add(("  lost: readable, yet not stored", Lost.ToString("N0", CultureInfo.InvariantCulture), "0", Lost == 0));
-        rows.Add(("stored readings the meter never produced", NotProduced.ToString("N0", CultureInfo.InvariantCulture), "0", NotProduced == 0));
+        rows.Add(("readings the meter produced (from the first stored to the drain)", Count(Produced), "", null));
+        rows.Add(("  spooled by the edge", Count(Spooled), "", null));
+        rows.Add(("  never read: edge killed or restarting, meter failing its requests", Count(NotReadInFault), "", null));
+        rows.Add(("  never read outside any fault (a poll that came late)", Count(NotReadOutsideFaults), "", null));
+        rows.Add(("stored", Count(Stored), "", null));
+        rows.Add(("lost: spooled, not stored", Count(Lost), "0", Lost == 0));
+        rows.Add(("stored but never spooled or produced", Count(NotSpooled), "0", NotSpooled == 0));
         rows.Add(("duplicated: rows stored twice / samples counted twice in quarter-hours",
             $"{DuplicateRows:N0} / {DoubleCounted:N0}", "0 / 0", DuplicateRows == 0 && DoubleCounted == 0));
         rows.Add(("quarter-hours equal to a recomputation from the samples", $"{QuartersEqual:N0} of {Quarters:N0}", "all", QuartersEqual == Quarters));
@@ -77,6 +83,8 @@ internal sealed class SoakReport
             output.WriteLine($"FAILED: {Failure}");
         }
     }
+
+    private static string Count(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Seconds(TimeSpan time) => string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.0} s");
 
