@@ -55,7 +55,6 @@ foreach (var backend in options.Backends)
             .AddSingleton<TimeProvider>(new FakeTimeProvider(now))
             .AddSingleton<IConfiguration>(configuration);
         services.AddSampleStorage(configuration);
-        services.AddMeterPeaks();
         services.AddCache(configuration);
         services.AddReadPath(configuration);
         services.AddMeterPeaks();
@@ -82,6 +81,7 @@ foreach (var backend in options.Backends)
             $"{total:N0} samples ({options.Days} days) in {load.Elapsed.TotalSeconds:N0} s = {total / load.Elapsed.TotalSeconds:N0}/s through ISampleStore.AppendAsync"));
 
         var capacity = provider.GetRequiredService<CapacityService>();
+        var cache = provider.GetRequiredService<ICache>();
 
         // capacity/month of the last complete month.
         var cold = await Measure.LatencyAsync(Math.Min(options.Iterations, 10), async () =>
@@ -166,7 +166,6 @@ static ServiceProvider ColdProvider(IConfiguration configuration, DateTimeOffset
         .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
         .AddSingleton<TimeProvider>(new FakeTimeProvider(now));
     services.AddSampleStorage(configuration);
-    services.AddMeterPeaks();
     services.AddCache(configuration);
     services.AddReadPath(configuration);
     services.AddMeterPeaks();

@@ -48,7 +48,7 @@ public static class DeviceSettingsEndpoints
 
     internal static async Task<Results<JsonHttpResult<DeviceSettingsResponse>, ProblemHttpResult>> PutAsync(
         string id, HttpContext context, DeviceSettingsCatalog catalog, DeviceStore devices, ReadPathSettings settings,
-        CacheInvalidation caches, AlertSettingsResolver alerts, CancellationToken cancellationToken)
+        DeviceChangeFeed changes, AlertSettingsResolver alerts, CancellationToken cancellationToken)
     {
         if (await DeviceAccess.AuthorizeAsync(context, id, DeviceRight.Manage) is { } problem)
         {
@@ -94,8 +94,8 @@ public static class DeviceSettingsEndpoints
 
             await devices.SaveSettingsAsync(updated, cancellationToken);
             catalog.Upsert(updated);
-            // Saved: every replica drops what it cached under the old time zone and tariff, whatever happens to the request.
-            await caches.DeviceChangedAsync(id, CancellationToken.None);
+            // Every replica's live-quarter context follows the device's time zone.
+            changes.Publish(id);
             return Json(id, settings.For(id), catalog.Find(id), alerts.For(id));
         }
     }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Server.Diagnostics;
@@ -11,7 +10,7 @@ public static class CacheServiceCollectionExtensions
     private static bool UsesRedis(IServiceProvider services) =>
         !string.IsNullOrWhiteSpace(services.GetRequiredService<IOptions<CacheOptions>>().Value.RedisUrl);
 
-    /// <summary>The read cache: in this process, and also in Redis when <c>REDIS_URL</c> is set.</summary>
+    /// <summary>Redis when <c>REDIS_URL</c> is set, else the in-process cache.</summary>
     public static IServiceCollection AddCache(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<CacheOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
@@ -23,18 +22,14 @@ public static class CacheServiceCollectionExtensions
                 ? ConnectionMultiplexer.Connect(redis)
                 : throw new OptionsValidationException("REDIS_URL", typeof(CacheOptions), [error]);
         });
-        services.AddSingleton(sp => new CacheStatus(UsesRedis(sp) ? sp.GetRequiredService<IConnectionMultiplexer>() : null));
-        services.AddSingleton(sp => new ReadCacheHost(
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>(),
-            UsesRedis(sp) ? new RedisDistributedCache(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<ServerMetrics>()) : null));
-        services.AddSingleton<HybridCache>(sp => sp.GetRequiredService<ReadCacheHost>().Cache);
-        services.AddSingleton<CachedReads>();
+        services.AddSingleton<ICache>(sp => new MeteredCache(
+            UsesRedis(sp)
+                ? new RedisCache(sp.GetRequiredService<IConnectionMultiplexer>())
+                : new InProcessCache(sp.GetRequiredService<TimeProvider>()),
+            sp.GetRequiredService<ServerMetrics>()));
         services.AddSingleton<DeviceChangeFeed>(sp => UsesRedis(sp)
             ? new RedisDeviceChangeFeed(sp.GetRequiredService<IConnectionMultiplexer>())
             : new InProcessDeviceChangeFeed());
-        services.AddSingleton<CacheInvalidation>();
-        services.AddHostedService(sp => sp.GetRequiredService<CacheInvalidation>());
         // The cache's lookups are counted; hosts that do not export metrics still get the instruments.
         services.AddMetrics();
         services.TryAddSingleton<ServerMetrics>();

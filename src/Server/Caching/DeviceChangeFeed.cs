@@ -5,34 +5,34 @@ using StackExchange.Redis;
 namespace P1Telemetry.Server.Caching;
 
 /// <summary>
-/// Tells the other replicas that a device's stored data has changed, with the cache tags the change made
-/// stale, so that each drops those entries from its own memory at once, whichever replica took the change.
-/// In-process without Redis (there is no other replica); over Redis pub/sub when <c>REDIS_URL</c> is set.
+/// Tells every replica that a device's stored data has changed, so that state a replica keeps in its own
+/// memory for that device is dropped at once, whichever replica took the ingest. In-process without Redis;
+/// over Redis pub/sub when <c>REDIS_URL</c> is set.
 /// </summary>
 public abstract class DeviceChangeFeed
 {
-    /// <summary>Raised with the device id and the stale tags for a change another replica committed.</summary>
-    public event Action<string, IReadOnlyList<string>>? Changed;
+    /// <summary>Raised with the device id on this replica, for changes made here or on any other replica.</summary>
+    public event Action<string>? Changed;
 
     /// <summary>
-    /// Raised on every replica, this one included, with the device's newest committed sample when the
-    /// publisher knew it, so that live subscribers (the dashboard's event streams) need no database read.
+    /// Raised after <see cref="Changed"/> with the device's newest committed sample when the publisher knew it,
+    /// so that live subscribers (the dashboard's event streams) need no database read.
     /// </summary>
     public event Action<string, Sample>? SampleCommitted;
 
     /// <summary>Raised when changes may have been missed (Redis reconnected): every device is to be treated as changed.</summary>
     public event Action? Reset;
 
-    /// <summary>Called after a commit that changed the device's data, once this replica has dropped <paramref name="tags"/>.</summary>
-    public abstract void Publish(string deviceId, IReadOnlyList<string> tags);
+    /// <summary>Called after a commit that changed the device's data.</summary>
+    public abstract void Publish(string deviceId);
 
     /// <summary>
     /// Called after <see cref="Publish"/> once the device's newest committed sample is known. It travels on its
-    /// own, after the change, so that a replica has dropped the stale entries before its streams push the sample.
+    /// own, so that the change itself reaches the other replicas as early as before.
     /// </summary>
     public virtual void PublishSample(string deviceId, Sample latest) => OnSampleCommitted(deviceId, latest);
 
-    protected void OnChanged(string deviceId, IReadOnlyList<string> tags) => Changed?.Invoke(deviceId, tags);
+    protected void OnChanged(string deviceId) => Changed?.Invoke(deviceId);
 
     protected void OnSampleCommitted(string deviceId, Sample latest) => SampleCommitted?.Invoke(deviceId, latest);
 
@@ -42,9 +42,7 @@ public abstract class DeviceChangeFeed
 /// <summary>One process: the change is known here and nowhere else needs to know.</summary>
 public sealed class InProcessDeviceChangeFeed : DeviceChangeFeed
 {
-    public override void Publish(string deviceId, IReadOnlyList<string> tags)
-    {
-    }
+    public override void Publish(string deviceId) => OnChanged(deviceId);
 }
 
 /// <summary>
@@ -54,9 +52,6 @@ public sealed class InProcessDeviceChangeFeed : DeviceChangeFeed
 public sealed class RedisDeviceChangeFeed : DeviceChangeFeed
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal("p1telemetry:device-changed");
-
-    // Redis also delivers a replica's own messages back to it; those it has acted on already.
-    private readonly string _origin = Guid.NewGuid().ToString("N");
     private readonly ISubscriber _subscriber;
 
     public RedisDeviceChangeFeed(IConnectionMultiplexer connection)
@@ -68,21 +63,28 @@ public sealed class RedisDeviceChangeFeed : DeviceChangeFeed
         connection.ConnectionFailed += (_, _) => OnReset();
     }
 
-    public override void Publish(string deviceId, IReadOnlyList<string> tags) =>
-        Send(new DeviceChange(deviceId, Sample: null, tags, _origin));
+    public override void Publish(string deviceId)
+    {
+        // This replica forgets at once; the others as soon as Redis delivers.
+        OnChanged(deviceId);
+        Send(deviceId);
+    }
 
+    /// <summary>
+    /// A change is the bare device id; a committed sample is <c>{"device_id":..,"sample":{..}}</c>, which a
+    /// replica that does not know it reads as the id of no device and ignores.
+    /// </summary>
     public override void PublishSample(string deviceId, Sample latest)
     {
         OnSampleCommitted(deviceId, latest);
-        Send(new DeviceChange(deviceId, latest));
+        Send(JsonSerializer.SerializeToUtf8Bytes(new DeviceChange(deviceId, latest), DeviceChangeJsonContext.Default.DeviceChange));
     }
 
-    private void Send(DeviceChange change)
+    private void Send(RedisValue message)
     {
         try
         {
-            _subscriber.Publish(Channel, JsonSerializer.SerializeToUtf8Bytes(change, DeviceChangeJsonContext.Default.DeviceChange),
-                CommandFlags.FireAndForget);
+            _subscriber.Publish(Channel, message, CommandFlags.FireAndForget);
         }
         catch (RedisException)
         {
@@ -95,8 +97,7 @@ public sealed class RedisDeviceChangeFeed : DeviceChangeFeed
         var text = message.ToString();
         if (!text.StartsWith('{'))
         {
-            // A bare device id, as replicas of an earlier release send it: everything of the device is stale.
-            OnChanged(text, [DeviceTags.All(text)]);
+            OnChanged(text);
             return;
         }
 
@@ -113,11 +114,6 @@ public sealed class RedisDeviceChangeFeed : DeviceChangeFeed
         if (change?.DeviceId is not { Length: > 0 } deviceId)
         {
             return;
-        }
-
-        if (change.Tags is { Count: > 0 } tags && change.Origin != _origin)
-        {
-            OnChanged(deviceId, tags);
         }
 
         if (change.Sample is { } sample)

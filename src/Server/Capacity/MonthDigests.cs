@@ -43,7 +43,7 @@ public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, 
     {
         // Not the name of the length-prefixed form older servers cached, which a shared cache may still hold.
         var key = string.Create(CultureInfo.InvariantCulture, $"month-part:{month}:{days.End.UtcTicks}");
-        var bytes = await history.GetOrCreateAsync(deviceId, month, key, days.End,
+        var bytes = await history.GetOrCreateAsync(deviceId, key, days.End,
             async ct => JsonSerializer.SerializeToUtf8Bytes(await ComputePartAsync(deviceId, days, writePeaks: true, ct), ReadJsonContext.Default.MonthPart),
             cancellationToken);
         return JsonSerializer.Deserialize(bytes, ReadJsonContext.Default.MonthPart)
@@ -61,22 +61,23 @@ public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, 
         string deviceId, LocalMonth first, int count, CancellationToken cancellationToken)
     {
         var digests = new List<MonthDigest>(count);
+        var stamp = new HistoryCache.StampHolder();
         for (var i = 0; i < count; i++)
         {
-            digests.Add(await GetAsync(deviceId, first.AddMonths(i), cancellationToken));
+            digests.Add(await GetAsync(deviceId, first.AddMonths(i), stamp, cancellationToken));
         }
 
         return digests;
     }
 
-    private async Task<MonthDigest> GetAsync(string deviceId, LocalMonth month, CancellationToken cancellationToken)
+    private async Task<MonthDigest> GetAsync(string deviceId, LocalMonth month, HistoryCache.StampHolder stamp, CancellationToken cancellationToken)
     {
         var range = settings.For(deviceId).Calendar.Month(month);
-        var bytes = await history.GetOrCreateAsync(deviceId, month, $"digest:{month}", range.End, async ct =>
+        var bytes = await history.GetOrCreateAsync(deviceId, $"digest:{month}", range.End, async ct =>
         {
             var analysis = await AnalyzeAsync(deviceId, month, writePeaks: false, ct);
             return JsonSerializer.SerializeToUtf8Bytes(analysis.ToDigest(), ReadJsonContext.Default.MonthDigest);
-        }, cancellationToken);
+        }, stamp, cancellationToken);
         return JsonSerializer.Deserialize(bytes, ReadJsonContext.Default.MonthDigest)!;
     }
 

@@ -7,6 +7,8 @@ using P1Telemetry.Server.Alerts;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Diagnostics;
+using P1Telemetry.Server.ReadCache;
+using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Storage;
 
 namespace P1Telemetry.Server.Ingest;
@@ -37,7 +39,8 @@ public static class IngestEndpoints
     internal static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> IngestAsync(
         HttpContext context,
         ISampleStore store,
-        CacheInvalidation caches,
+        LatestSampleCache latest,
+        HistoryCache history,
         DeviceChangeFeed changes,
         AlertSignals alerts,
         DeviceUploads uploads,
@@ -50,7 +53,7 @@ public static class IngestEndpoints
         var started = timeProvider.GetTimestamp();
         try
         {
-            var answer = await StoreAsync(context, store, caches, changes, alerts, uploads, options, metrics, timeProvider, loggerFactory, cancellationToken);
+            var answer = await StoreAsync(context, store, latest, history, changes, alerts, uploads, options, metrics, timeProvider, loggerFactory, cancellationToken);
             metrics.IngestAnswered(answer.Result is ProblemHttpResult problem ? problem.StatusCode : StatusCodes.Status200OK,
                 timeProvider.GetElapsedTime(started));
             return answer;
@@ -73,7 +76,8 @@ public static class IngestEndpoints
     private static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> StoreAsync(
         HttpContext context,
         ISampleStore store,
-        CacheInvalidation caches,
+        LatestSampleCache latest,
+        HistoryCache history,
         DeviceChangeFeed changes,
         AlertSignals alerts,
         DeviceUploads uploads,
@@ -141,9 +145,11 @@ public static class IngestEndpoints
 
         metrics.SamplesStored(result.Inserted, result.Duplicates);
 
-        // From here on rows may be committed: the caches are dropped whatever happens to the request, and
-        // also for a batch of duplicates, which is the retry of an ingest whose invalidation may have been cut short.
-        await caches.IngestCommittedAsync(caller, batch.Samples, CancellationToken.None);
+        // From here on rows may be committed: the caches are renewed whatever happens to the request, and
+        // also for a batch of duplicates, which is the retry of an ingest whose renewal may have been cut short.
+        changes.Publish(caller);
+        await history.OnIngestedAsync(caller, batch.Samples, CancellationToken.None);
+        await latest.InvalidateAsync(caller, CancellationToken.None);
         if (result.Inserted > 0)
         {
             // Live streams on every replica push the batch's newest sample without a read of their own; one

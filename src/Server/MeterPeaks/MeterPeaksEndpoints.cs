@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Auth;
-using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.Ingest;
+using P1Telemetry.Server.ReadCache;
 
 namespace P1Telemetry.Server.MeterPeaks;
 
@@ -38,7 +38,7 @@ public static partial class MeterPeaksEndpoints
     internal static async Task<Results<Ok<MeterPeaksResponse>, ProblemHttpResult>> PostAsync(
         HttpContext context,
         IMeterPeakStore store,
-        CacheInvalidation caches,
+        HistoryCache history,
         ReadPathSettings settings,
         IOptions<IngestOptions> ingestOptions,
         TimeProvider timeProvider,
@@ -99,7 +99,7 @@ public static partial class MeterPeaksEndpoints
 
         await store.UpsertAsync(caller, peaks, state, now, cancellationToken);
         // Settled capacity answers were computed without these peaks.
-        await caches.DeviceChangedAsync(caller, CancellationToken.None);
+        await history.InvalidateAsync(caller, cancellationToken);
         LogStored(logger, caller, peaks.Count, state?.ClockStalled, state?.BelgianFieldsMissing);
         return TypedResults.Ok(new MeterPeaksResponse(peaks.Count));
     }

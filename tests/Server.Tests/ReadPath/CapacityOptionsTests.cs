@@ -1,11 +1,10 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.ReadCache;
-using P1Telemetry.Server.Tests.Support;
 using static P1Telemetry.Server.Tests.ReadPath.ReadSamples;
 
 namespace P1Telemetry.Server.Tests.ReadPath;
@@ -47,62 +46,31 @@ public sealed class CapacityOptionsTests
     }
 
     [Fact]
-    public async Task Only_samples_that_can_touch_a_settled_period_drop_settled_entries()
+    public async Task Only_samples_that_can_touch_a_settled_period_renew_the_history_stamp()
     {
         // 10:00Z on 15 March is 11:00 in Brussels: today started at 23:00Z; settled periods end by then.
         var clock = new FakeTimeProvider(Utc("2026-03-15T10:00:00Z"));
-        using var caches = new ReadCaches(clock);
-        var history = new HistoryCache(caches.Reads, clock, new ReadPathSettings(Options.Create(new CapacityOptions())));
-        var computed = 0;
-        Task<byte[]> Compute(CancellationToken _) => Task.FromResult(new[] { (byte)++computed });
-        Task<byte[]> ReadAsync() => history.GetOrCreateAsync("meter-1", new LocalMonth(2026, 3), "x", Utc("2026-03-01T00:00:00Z"), Compute, default);
-        async Task DropAsync(IReadOnlyList<string> tags)
-        {
-            foreach (var tag in tags)
-            {
-                await caches.Host.Cache.RemoveByTagAsync(tag);
-            }
-        }
+        var cache = new InProcessCache(clock);
+        var settings = new ReadPathSettings(Options.Create(new CapacityOptions()));
+        var history = new HistoryCache(cache, clock, settings, NullLogger<HistoryCache>.Instance);
+        var key = HistoryCache.StampKeyFor("meter-1");
+        await history.GetOrCreateAsync("meter-1", "x", Utc("2026-03-01T00:00:00Z"), _ => Task.FromResult(new byte[] { 1 }), default);
+        var stamp = await cache.GetAsync(key, default);
 
-        Assert.Equal([1], await ReadAsync());
         Assert.Equal(Utc("2026-03-14T23:00:00Z"), history.SettledBefore());
-        var live = history.TagsTouchedBy("meter-1", [Sample(Utc("2026-03-14T23:15:00Z"))]);
-        Assert.Equal([DeviceTags.Live("meter-1")], live);
-        await DropAsync(live);
-        Assert.Equal([1], await ReadAsync());
+        await history.OnIngestedAsync("meter-1", [Sample(Utc("2026-03-14T23:15:00Z"))], default);
+        Assert.Equal(stamp, await cache.GetAsync(key, default));
 
         // A reading in the first quarter of today can move the register interpolated at midnight.
-        var settled = history.TagsTouchedBy("meter-1", [Sample(Utc("2026-03-14T23:14:59Z"))]);
-        Assert.Equal([DeviceTags.Live("meter-1"), DeviceTags.History("meter-1"), DeviceTags.Month("meter-1", new LocalMonth(2026, 3))], settled);
-        await DropAsync(settled);
-        Assert.Equal([2], await ReadAsync());
-    }
-
-    [Fact]
-    public void A_reading_near_a_month_boundary_drops_both_months_and_a_backlog_every_month_it_spans()
-    {
-        var clock = new FakeTimeProvider(Utc("2026-03-15T10:00:00Z"));
-        using var caches = new ReadCaches(clock);
-        var history = new HistoryCache(caches.Reads, clock, new ReadPathSettings(Options.Create(new CapacityOptions())));
-
-        // 00:05 on 1 March in Brussels: its quarter's opening register bounds February's last quarter.
-        var boundary = history.TagsTouchedBy("meter-1", [Sample(Utc("2026-02-28T23:05:00Z"))]);
-        Assert.Contains(DeviceTags.Month("meter-1", new LocalMonth(2026, 2)), boundary);
-        Assert.Contains(DeviceTags.Month("meter-1", new LocalMonth(2026, 3)), boundary);
-
-        var backlog = history.TagsTouchedBy("meter-1", [Sample(Utc("2026-01-10T12:00:00Z")), Sample(Utc("2026-03-15T09:00:00Z")), Sample(Utc("2025-12-10T12:00:00Z"))]);
-        Assert.Equal(
-            [DeviceTags.Live("meter-1"), DeviceTags.History("meter-1"),
-                DeviceTags.Month("meter-1", new LocalMonth(2025, 12)), DeviceTags.Month("meter-1", new LocalMonth(2026, 1))],
-            backlog);
+        await history.OnIngestedAsync("meter-1", [Sample(Utc("2026-03-14T23:14:59Z"))], default);
+        Assert.NotEqual(stamp, await cache.GetAsync(key, default));
     }
 
     [Fact]
     public async Task Settled_periods_are_served_from_the_cache_and_running_ones_never()
     {
         var clock = new FakeTimeProvider(Utc("2026-03-15T10:00:00Z"));
-        using var caches = new ReadCaches(clock);
-        var history = new HistoryCache(caches.Reads, clock, new ReadPathSettings(Options.Create(new CapacityOptions())));
+        var history = new HistoryCache(new InProcessCache(clock), clock, new ReadPathSettings(Options.Create(new CapacityOptions())), NullLogger<HistoryCache>.Instance);
         var computed = 0;
         Task<byte[]> Compute(CancellationToken _) => Task.FromResult(new[] { (byte)++computed });
 

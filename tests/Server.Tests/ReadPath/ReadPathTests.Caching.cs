@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using P1Telemetry.Server.Caching;
+using P1Telemetry.Server.ReadCache;
 using P1Telemetry.Server.Tests.Support;
 using static P1Telemetry.Server.Tests.ReadPath.ReadSamples;
 
@@ -9,18 +12,21 @@ public abstract partial class ReadPathTests
     public async Task A_backlog_upload_into_a_cached_month_makes_it_fresh_while_live_uploads_keep_the_cache()
     {
         await LoadMonthBoundaryAsync();
+        var cache = Server.Services.GetRequiredService<ICache>();
+        var stampKey = HistoryCache.StampKeyFor(Device);
         using var client = Client();
         Assert.Equal(800, (await GetJsonAsync($"/v1/capacity/month/2026-02?device_id={Device}")).GetProperty("monthly_peak_w").GetDouble(), 1);
-        // Written behind the API's back: only an answer computed afresh can show this 6 kW quarter.
-        await Server.Store.LoadAsync(Steady(Device, Utc("2026-02-05T12:00:00Z"), Utc("2026-02-05T12:15:00Z"), _ => 6000, startKwh: 850));
+        var stamp = await cache.GetAsync(stampKey, default);
+        Assert.NotNull(stamp);
 
-        // Live data of today does not touch a settled period: February is still served from the cache.
+        // Live data of today does not touch a settled period.
         await client.IngestAsync(Steady(Device, Utc("2026-03-15T11:50:00Z"), Utc("2026-03-15T11:59:59Z"), _ => 300, startKwh: 2000));
-        Assert.Equal(800, (await GetJsonAsync($"/v1/capacity/month/2026-02?device_id={Device}")).GetProperty("monthly_peak_w").GetDouble(), 1);
+        Assert.Equal(stamp, await cache.GetAsync(stampKey, default));
 
         // The edge uploads a backlog from February: a quarter at 9 kW.
         await client.IngestAsync(Steady(Device, Utc("2026-02-10T12:00:00Z"), Utc("2026-02-10T12:15:00Z"), _ => 9000, startKwh: 900));
 
+        Assert.NotEqual(stamp, await cache.GetAsync(stampKey, default));
         var february = await GetJsonAsync($"/v1/capacity/month/2026-02?device_id={Device}");
         Assert.Equal(9000, february.GetProperty("monthly_peak_w").GetDouble(), 1);
         var year = await GetJsonAsync($"/v1/capacity/year/2026?device_id={Device}");
