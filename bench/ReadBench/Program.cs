@@ -81,7 +81,6 @@ foreach (var backend in options.Backends)
             $"{total:N0} samples ({options.Days} days) in {load.Elapsed.TotalSeconds:N0} s = {total / load.Elapsed.TotalSeconds:N0}/s through ISampleStore.AppendAsync"));
 
         var capacity = provider.GetRequiredService<CapacityService>();
-        var cache = provider.GetRequiredService<ICache>();
 
         // capacity/month of the last complete month.
         var cold = await Measure.LatencyAsync(Math.Min(options.Iterations, 10), async () =>

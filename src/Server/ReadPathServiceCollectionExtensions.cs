@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
+using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.Export;
-using P1Telemetry.Server.ReadCache;
 using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Series;
 

@@ -134,7 +134,7 @@ public static class ServerApplication
         {
             await app.StartAsync();
             var backend = app.Services.GetRequiredService<ISampleStore>().Backend;
-            var cacheKind = app.Services.GetRequiredService<ICache>().Kind;
+            var cacheKind = app.Services.GetRequiredService<CacheStatus>().Kind;
             var deviceCount = app.Services.GetRequiredService<DeviceTokenRegistry>().Count;
             Log.Starting(app.Logger, backend, cacheKind, deviceCount);
             await app.WaitForShutdownAsync();

@@ -48,7 +48,7 @@ public static class DeviceSettingsEndpoints
 
     internal static async Task<Results<JsonHttpResult<DeviceSettingsResponse>, ProblemHttpResult>> PutAsync(
         string id, HttpContext context, DeviceSettingsCatalog catalog, DeviceStore devices, ReadPathSettings settings,
-        DeviceChangeFeed changes, AlertSettingsResolver alerts, CancellationToken cancellationToken)
+        CacheInvalidation invalidation, AlertSettingsResolver alerts, CancellationToken cancellationToken)
     {
         if (await DeviceAccess.AuthorizeAsync(context, id, DeviceRight.Manage) is { } problem)
         {
@@ -94,8 +94,8 @@ public static class DeviceSettingsEndpoints
 
             await devices.SaveSettingsAsync(updated, cancellationToken);
             catalog.Upsert(updated);
-            // Every replica's live-quarter context follows the device's time zone.
-            changes.Publish(id);
+            // Cached reads of every replica follow the device's time zone and tariff, whatever happens to the request.
+            await invalidation.DeviceChangedAsync(id, CancellationToken.None);
             return Json(id, settings.For(id), catalog.Find(id), alerts.For(id));
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Server.Diagnostics;
+using P1Telemetry.Server.Live;
 using StackExchange.Redis;
 
 namespace P1Telemetry.Server.Caching;
@@ -10,7 +11,10 @@ public static class CacheServiceCollectionExtensions
     private static bool UsesRedis(IServiceProvider services) =>
         !string.IsNullOrWhiteSpace(services.GetRequiredService<IOptions<CacheOptions>>().Value.RedisUrl);
 
-    /// <summary>Redis when <c>REDIS_URL</c> is set, else the in-process cache.</summary>
+    /// <summary>
+    /// The read cache: values in this process, and also in Redis when <c>REDIS_URL</c> is set, keyed by stamps
+    /// that every replica reads from the same place (Redis, or this process when it is the only replica).
+    /// </summary>
     public static IServiceCollection AddCache(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<CacheOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
@@ -22,14 +26,19 @@ public static class CacheServiceCollectionExtensions
                 ? ConnectionMultiplexer.Connect(redis)
                 : throw new OptionsValidationException("REDIS_URL", typeof(CacheOptions), [error]);
         });
-        services.AddSingleton<ICache>(sp => new MeteredCache(
-            UsesRedis(sp)
-                ? new RedisCache(sp.GetRequiredService<IConnectionMultiplexer>())
-                : new InProcessCache(sp.GetRequiredService<TimeProvider>()),
-            sp.GetRequiredService<ServerMetrics>()));
-        services.AddSingleton<DeviceChangeFeed>(sp => UsesRedis(sp)
-            ? new RedisDeviceChangeFeed(sp.GetRequiredService<IConnectionMultiplexer>())
-            : new InProcessDeviceChangeFeed());
+        services.AddSingleton(sp => new CacheStatus(UsesRedis(sp) ? sp.GetRequiredService<IConnectionMultiplexer>() : null));
+        services.AddSingleton(sp => new ReadCacheHost(
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            UsesRedis(sp) ? new RedisDistributedCache(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<ServerMetrics>()) : null));
+        services.AddSingleton<DeviceStampStore>(sp => UsesRedis(sp)
+            ? new RedisDeviceStampStore(sp.GetRequiredService<IConnectionMultiplexer>())
+            : new InProcessDeviceStampStore());
+        services.AddSingleton<CachedReads>();
+        services.AddSingleton<CacheInvalidation>();
+        services.AddSingleton<CommittedSampleFeed>(sp => UsesRedis(sp)
+            ? new RedisCommittedSampleFeed(sp.GetRequiredService<IConnectionMultiplexer>())
+            : new InProcessCommittedSampleFeed());
         // The cache's lookups are counted; hosts that do not export metrics still get the instruments.
         services.AddMetrics();
         services.TryAddSingleton<ServerMetrics>();

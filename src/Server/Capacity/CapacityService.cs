@@ -1,7 +1,7 @@
 using System.Text.Json;
 using P1Telemetry.Contracts.Domain;
+using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.MeterPeaks;
-using P1Telemetry.Server.ReadCache;
 using P1Telemetry.Server.Storage;
 
 namespace P1Telemetry.Server.Capacity;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using P1Telemetry.Contracts.Domain;
-using P1Telemetry.Server.ReadCache;
+using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Storage;
 
 namespace P1Telemetry.Server.Capacity;
@@ -61,23 +61,23 @@ public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, 
         string deviceId, LocalMonth first, int count, CancellationToken cancellationToken)
     {
         var digests = new List<MonthDigest>(count);
-        var stamp = new HistoryCache.StampHolder();
+        var stamps = new RequestStamps();
         for (var i = 0; i < count; i++)
         {
-            digests.Add(await GetAsync(deviceId, first.AddMonths(i), stamp, cancellationToken));
+            digests.Add(await GetAsync(deviceId, first.AddMonths(i), stamps, cancellationToken));
         }
 
         return digests;
     }
 
-    private async Task<MonthDigest> GetAsync(string deviceId, LocalMonth month, HistoryCache.StampHolder stamp, CancellationToken cancellationToken)
+    private async Task<MonthDigest> GetAsync(string deviceId, LocalMonth month, RequestStamps stamps, CancellationToken cancellationToken)
     {
         var range = settings.For(deviceId).Calendar.Month(month);
         var bytes = await history.GetOrCreateAsync(deviceId, $"digest:{month}", range.End, async ct =>
         {
             var analysis = await AnalyzeAsync(deviceId, month, writePeaks: false, ct);
             return JsonSerializer.SerializeToUtf8Bytes(analysis.ToDigest(), ReadJsonContext.Default.MonthDigest);
-        }, stamp, cancellationToken);
+        }, cancellationToken, stamps);
         return JsonSerializer.Deserialize(bytes, ReadJsonContext.Default.MonthDigest)!;
     }
 

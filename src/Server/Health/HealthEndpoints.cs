@@ -27,7 +27,7 @@ public static class HealthEndpoints
         return endpoints;
     }
 
-    internal static async Task<IResult> CheckAsync(ISampleStore store, ICache cache, AlertHealth alerts, ServerMetrics metrics, ILoggerFactory loggerFactory,
+    internal static async Task<IResult> CheckAsync(ISampleStore store, CacheStatus cache, AlertHealth alerts, ServerMetrics metrics, ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger(typeof(HealthEndpoints));

@@ -7,8 +7,7 @@ using P1Telemetry.Server.Alerts;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Diagnostics;
-using P1Telemetry.Server.ReadCache;
-using P1Telemetry.Server.Realtime;
+using P1Telemetry.Server.Live;
 using P1Telemetry.Server.Storage;
 
 namespace P1Telemetry.Server.Ingest;
@@ -39,9 +38,8 @@ public static class IngestEndpoints
     internal static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> IngestAsync(
         HttpContext context,
         ISampleStore store,
-        LatestSampleCache latest,
-        HistoryCache history,
-        DeviceChangeFeed changes,
+        CacheInvalidation invalidation,
+        CommittedSampleFeed committedSamples,
         AlertSignals alerts,
         DeviceUploads uploads,
         IOptions<IngestOptions> options,
@@ -53,7 +51,7 @@ public static class IngestEndpoints
         var started = timeProvider.GetTimestamp();
         try
         {
-            var answer = await StoreAsync(context, store, latest, history, changes, alerts, uploads, options, metrics, timeProvider, loggerFactory, cancellationToken);
+            var answer = await StoreAsync(context, store, invalidation, committedSamples, alerts, uploads, options, metrics, timeProvider, loggerFactory, cancellationToken);
             metrics.IngestAnswered(answer.Result is ProblemHttpResult problem ? problem.StatusCode : StatusCodes.Status200OK,
                 timeProvider.GetElapsedTime(started));
             return answer;
@@ -76,9 +74,8 @@ public static class IngestEndpoints
     private static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> StoreAsync(
         HttpContext context,
         ISampleStore store,
-        LatestSampleCache latest,
-        HistoryCache history,
-        DeviceChangeFeed changes,
+        CacheInvalidation invalidation,
+        CommittedSampleFeed committedSamples,
         AlertSignals alerts,
         DeviceUploads uploads,
         IOptions<IngestOptions> options,
@@ -145,16 +142,14 @@ public static class IngestEndpoints
 
         metrics.SamplesStored(result.Inserted, result.Duplicates);
 
-        // From here on rows may be committed: the caches are renewed whatever happens to the request, and
+        // From here on rows may be committed: the cached reads are renewed whatever happens to the request, and
         // also for a batch of duplicates, which is the retry of an ingest whose renewal may have been cut short.
-        changes.Publish(caller);
-        await history.OnIngestedAsync(caller, batch.Samples, CancellationToken.None);
-        await latest.InvalidateAsync(caller, CancellationToken.None);
+        await invalidation.IngestCommittedAsync(caller, batch.Samples, CancellationToken.None);
         if (result.Inserted > 0)
         {
             // Live streams on every replica push the batch's newest sample without a read of their own; one
             // that is older than what a stream already showed (a backlog) is ignored there.
-            changes.PublishSample(caller, batch.Samples.MaxBy(sample => sample.Ts)!);
+            committedSamples.Publish(caller, batch.Samples.MaxBy(sample => sample.Ts)!);
             alerts.Committed(caller);
         }
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using P1Telemetry.Contracts.Wire;
-using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Diagnostics;
 using P1Telemetry.Server.Realtime;
 
@@ -28,14 +27,14 @@ public sealed class LiveHub
     private readonly ServerMetrics _metrics;
     private readonly ILogger<LiveHub> _logger;
 
-    public LiveHub(DeviceChangeFeed changes, LiveQuarterService liveQuarter, TimeProvider timeProvider, ServerMetrics metrics, ILogger<LiveHub> logger)
+    public LiveHub(CommittedSampleFeed committedSamples, LiveQuarterService liveQuarter, TimeProvider timeProvider, ServerMetrics metrics, ILogger<LiveHub> logger)
     {
-        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(committedSamples);
         _liveQuarter = liveQuarter;
         _metrics = metrics;
         _timeProvider = timeProvider;
         _logger = logger;
-        changes.SampleCommitted += OnSampleCommitted;
+        committedSamples.SampleCommitted += OnSampleCommitted;
     }
 
     /// <summary>Streams open on this replica, over every device.</summary>

@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Auth;
+using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.Ingest;
-using P1Telemetry.Server.ReadCache;
 
 namespace P1Telemetry.Server.MeterPeaks;
 
@@ -38,7 +38,7 @@ public static partial class MeterPeaksEndpoints
     internal static async Task<Results<Ok<MeterPeaksResponse>, ProblemHttpResult>> PostAsync(
         HttpContext context,
         IMeterPeakStore store,
-        HistoryCache history,
+        CacheInvalidation invalidation,
         ReadPathSettings settings,
         IOptions<IngestOptions> ingestOptions,
         TimeProvider timeProvider,
@@ -98,8 +98,8 @@ public static partial class MeterPeaksEndpoints
         }
 
         await store.UpsertAsync(caller, peaks, state, now, cancellationToken);
-        // Settled capacity answers were computed without these peaks.
-        await history.InvalidateAsync(caller, cancellationToken);
+        // Settled capacity answers were computed without these peaks; the stored peaks stay, whatever happens to the request.
+        await invalidation.DeviceChangedAsync(caller, CancellationToken.None);
         LogStored(logger, caller, peaks.Count, state?.ClockStalled, state?.BelgianFieldsMissing);
         return TypedResults.Ok(new MeterPeaksResponse(peaks.Count));
     }

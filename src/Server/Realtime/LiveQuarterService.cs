@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.ComponentModel;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Contracts.Wire;
@@ -11,44 +11,26 @@ namespace P1Telemetry.Server.Realtime;
 /// <summary>Computes the live quarter of a device from its latest sample and the current month's rollup.</summary>
 /// <remarks>
 /// The month's analysis (its peak so far and the slots around the quarter in progress) costs milliseconds, while
-/// realtime is read far more often than a device uploads. So the analysis is kept per device and quarter until
-/// any replica ingests for the device again (the <see cref="DeviceChangeFeed"/> tells every replica) or
-/// <c>CACHE_TTL_S</c> passes, and each answer only recomputes the live figures from the latest sample.
+/// realtime is read far more often than a device uploads. So the analysis is kept in this replica's memory per
+/// device, quarter and live stamp (any ingest, on any replica, renews the stamp) for at most <c>CACHE_TTL_S</c>,
+/// and each answer only recomputes the live figures from the latest sample.
 /// </remarks>
-public sealed class LiveQuarterService
+public sealed class LiveQuarterService(
+    ISampleStore store,
+    MonthDigests digests,
+    ReadPathSettings settings,
+    CachedReads reads,
+    IOptions<CacheOptions> cacheOptions,
+    TimeProvider timeProvider)
 {
     /// <summary>A device silent for longer than this has no live quarter.</summary>
     public static readonly TimeSpan MaxSilence = QuarterHour.Length;
 
-    private readonly ConcurrentDictionary<string, QuarterContext> _contexts = new(StringComparer.Ordinal);
-    private readonly ISampleStore _store;
-    private readonly MonthDigests _digests;
-    private readonly ReadPathSettings _settings;
-    private readonly IOptions<CacheOptions> _cacheOptions;
-    private readonly TimeProvider _timeProvider;
-
-    public LiveQuarterService(
-        ISampleStore store,
-        MonthDigests digests,
-        ReadPathSettings settings,
-        IOptions<CacheOptions> cacheOptions,
-        TimeProvider timeProvider,
-        DeviceChangeFeed changes)
-    {
-        ArgumentNullException.ThrowIfNull(changes);
-        _store = store;
-        _digests = digests;
-        _settings = settings;
-        _cacheOptions = cacheOptions;
-        _timeProvider = timeProvider;
-        changes.Changed += deviceId => _contexts.TryRemove(deviceId, out _);
-        changes.Reset += _contexts.Clear;
-    }
-
-    public async Task<LiveQuarterResponse?> GetAsync(Sample latest, CancellationToken cancellationToken)
+    /// <remarks>The cached reads of one request that share a <see cref="RequestStamps"/> read the device's stamps once.</remarks>
+    public async Task<LiveQuarterResponse?> GetAsync(Sample latest, CancellationToken cancellationToken, RequestStamps? stamps = null)
     {
         ArgumentNullException.ThrowIfNull(latest);
-        var now = _timeProvider.GetUtcNow();
+        var now = timeProvider.GetUtcNow();
         if (latest.Ts > now)
         {
             now = latest.Ts;
@@ -60,40 +42,34 @@ public sealed class LiveQuarterService
         }
 
         var start = QuarterHour.StartOf(now);
-        var context = await ContextAsync(latest.DeviceId, start, now, cancellationToken);
+        var context = await reads.StampsAsync(latest.DeviceId, stamps, cancellationToken) is { } current
+            ? await reads.GetOrCreateAsync(
+                $"live-quarter:{latest.DeviceId}:{current.Live}:{settings.For(latest.DeviceId).CacheKey}:{start.UtcTicks}",
+                cacheOptions.Value.TimeToLive, CacheLevels.MemoryOnly, ct => ContextAsync(latest.DeviceId, start, now, ct), cancellationToken)
+            : await ContextAsync(latest.DeviceId, start, now, cancellationToken);
         var live = LiveQuarter.Compute(
             now,
             context.Around,
             new LatestReading(latest.Ts, latest.EnergyImportKwh, latest.ImportPowerW),
             context.MonthPeakW);
-        return LiveQuarterResponse.From(live, _settings.For(latest.DeviceId).GoalPeakW);
+        return LiveQuarterResponse.From(live, settings.For(latest.DeviceId).GoalPeakW);
     }
 
-    private async Task<QuarterContext> ContextAsync(string deviceId, DateTimeOffset start, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<QuarterContext> ContextAsync(string deviceId, DateTimeOffset start, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (_contexts.TryGetValue(deviceId, out var known) && known.QuarterStart == start
-            && now - known.ComputedAt < _cacheOptions.Value.TimeToLive)
-        {
-            return known;
-        }
-
-        var analysis = await _digests.AnalyzeAsync(deviceId, _settings.For(deviceId).Calendar.MonthOf(now), cancellationToken);
+        var analysis = await digests.AnalyzeAsync(deviceId, settings.For(deviceId).Calendar.MonthOf(now), cancellationToken);
         IReadOnlyList<QuarterSlot> around = analysis.RecentSlots.Where(slot => slot.Start >= start - QuarterHour.Length && slot.Start <= start).ToList();
         if (start - QuarterHour.Length < analysis.RecentFrom)
         {
             // Not among the rows the analysis read: only today's are.
-            var rows = await _store.GetQuarterHoursAsync(deviceId, start - QuarterHour.Length, start + QuarterHour.Length, cancellationToken);
+            var rows = await store.GetQuarterHoursAsync(deviceId, start - QuarterHour.Length, start + QuarterHour.Length, cancellationToken);
             around = rows.ToSlots();
         }
 
-        var context = new QuarterContext(start, now, around, analysis.Quarters.Peak?.AveragePowerW);
-        _contexts[deviceId] = context;
-        return context;
+        return new QuarterContext(around, analysis.Quarters.Peak?.AveragePowerW);
     }
 
-    private sealed record QuarterContext(
-        DateTimeOffset QuarterStart,
-        DateTimeOffset ComputedAt,
-        IReadOnlyList<QuarterSlot> Around,
-        double? MonthPeakW);
+    /// <summary>Never changed once built: the memory cache hands out the one instance.</summary>
+    [ImmutableObject(true)]
+    private sealed record QuarterContext(IReadOnlyList<QuarterSlot> Around, double? MonthPeakW);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using P1Telemetry.Server.Auth;
+using P1Telemetry.Server.Caching;
 
 namespace P1Telemetry.Server.Realtime;
 
@@ -27,13 +28,14 @@ public static class RealtimeEndpoints
         CancellationToken cancellationToken)
     {
         // RequireDeviceAccess has checked device_id before the handler runs.
-        var sample = await latest.GetAsync(deviceId!, cancellationToken);
+        var stamps = new RequestStamps();
+        var sample = await latest.GetAsync(deviceId!, cancellationToken, stamps);
         return sample is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No data",
                 detail: $"Device '{deviceId}' has not sent any sample yet.")
             : TypedResults.Ok(RealtimeResponse.From(sample) with
             {
-                LiveQuarter = await liveQuarter.GetAsync(sample, cancellationToken),
+                LiveQuarter = await liveQuarter.GetAsync(sample, cancellationToken, stamps),
             });
     }
 }

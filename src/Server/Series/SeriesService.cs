@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using P1Telemetry.Contracts.Domain;
+using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
-using P1Telemetry.Server.ReadCache;
 using P1Telemetry.Server.Storage;
 
 namespace P1Telemetry.Server.Series;

@@ -85,7 +85,7 @@ public sealed class AlertChannelsTests : IAsyncLifetime
 
         // The rest of the quarter at 4 kW, then a quiet start of the next one: the 4 kW quarter is the month's peak.
         await AlertApi.EvaluatedAsync(_server);
-        await AlertApi.SettledAsync(client, ServerFactory.Device1);
+        await AlertApi.SettledAsync(_server, client, ServerFactory.Device1);
         _server.Clock.AdjustTime(Quarter + TimeSpan.FromMinutes(16));
         await client.IngestAsync([.. home.Draw(Quarter + TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), 4000),
             .. home.Draw(Quarter + TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(1), 300)]);
@@ -105,7 +105,7 @@ public sealed class AlertChannelsTests : IAsyncLifetime
 
         // The device's alert list shows both, delivered on each channel (once the server recorded the outcome of
         // the sends the receivers already saw).
-        await AlertApi.SettledAsync(client, ServerFactory.Device1);
+        await AlertApi.SettledAsync(_server, client, ServerFactory.Device1);
         using var list = await client.GetAsync($"/v1/devices/{ServerFactory.Device1}/alerts");
         var alerts = JsonDocument.Parse(await list.Content.ReadAsStringAsync()).RootElement.GetProperty("alerts");
         foreach (var kind in new[] { "peak_at_risk", "new_monthly_peak" })

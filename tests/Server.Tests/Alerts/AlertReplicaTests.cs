@@ -68,7 +68,7 @@ public sealed class AlertReplicaTests(PostgresClusterFixture cluster) : IAsyncLi
 
         // The quarter closes; the quiet start of the next quarter reaches each replica.
         await AlertApi.EvaluatedAsync(_a, _b);
-        await AlertApi.SettledAsync(a, ServerFactory.Device1);
+        await AlertApi.SettledAsync(_a, a, ServerFactory.Device1);
         Set(quarter + TimeSpan.FromMinutes(16));
         await a.IngestAsync(home.ReadUntil(quarter + TimeSpan.FromMinutes(15.5)));
         await b.IngestAsync(home.ReadUntil(quarter + TimeSpan.FromMinutes(16)));

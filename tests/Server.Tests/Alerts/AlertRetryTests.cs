@@ -60,7 +60,7 @@ public sealed class AlertRetryTests : IAsyncLifetime
         Assert.Single(_receiver.At("/hook"));
         Assert.Equal("Peak at risk", Assert.Single(_receiver.At("/ntfy/p1-home")).Headers["Title"]);
         await AlertApi.EvaluatedAsync(_server);
-        await AlertApi.SettledAsync(client, ServerFactory.Device1);
+        await AlertApi.SettledAsync(_server, client, ServerFactory.Device1);
         Assert.All(await DeliveriesAsync(client, "peak_at_risk", Quarter), d => Assert.Equal("delivered", d.State));
 
         // The next quarter is at risk too (4 kW against the new 4 kW peak) while the receivers are down again ...
@@ -73,7 +73,7 @@ public sealed class AlertRetryTests : IAsyncLifetime
 
         // ... and only come back after it ended: that warning is dropped, never sent late.
         await AlertApi.EvaluatedAsync(_server);
-        await AlertApi.SettledAsync(client, ServerFactory.Device1);
+        await AlertApi.SettledAsync(_server, client, ServerFactory.Device1);
         _server.Clock.AdjustTime(next + TimeSpan.FromMinutes(16));
         _receiver.Down = false;
         await Eventually.TrueAsync(async () => (await DeliveriesAsync(client, "peak_at_risk", next)).All(d => d.State == "dropped"),

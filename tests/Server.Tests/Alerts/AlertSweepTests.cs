@@ -50,7 +50,7 @@ public sealed class AlertSweepTests : IAsyncLifetime
 
         // Still silent an hour later: the same silence, no second message.
         await AlertApi.EvaluatedAsync(_server);
-        await AlertApi.SettledAsync(client, ServerFactory.Device1);
+        await AlertApi.SettledAsync(_server, client, ServerFactory.Device1);
         _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(70));
         await sweep.SweepAllAsync(default);
         await _server.Services.GetRequiredService<AlertDeliveryService>().DeliverDueAsync(default);
@@ -58,7 +58,7 @@ public sealed class AlertSweepTests : IAsyncLifetime
 
         // Readings again, then a new silence: a new message.
         await AlertApi.EvaluatedAsync(_server);
-        await AlertApi.SettledAsync(client, ServerFactory.Device1);
+        await AlertApi.SettledAsync(_server, client, ServerFactory.Device1);
         await client.IngestAsync(home.Draw(Start + TimeSpan.FromMinutes(69), TimeSpan.FromMinutes(1), 500));
         _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(90));
         await sweep.SweepAllAsync(default);
@@ -79,7 +79,7 @@ public sealed class AlertSweepTests : IAsyncLifetime
         await sweep.SweepAllAsync(default);
         await Eventually.TrueAsync(() => Kind("belgian_fields_missing").Count == 1, "belgian_fields_missing", seconds: 30);
         await AlertApi.EvaluatedAsync(_server);
-        await AlertApi.SettledAsync(client, ServerFactory.Device1);
+        await AlertApi.SettledAsync(_server, client, ServerFactory.Device1);
         _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(5));
         await client.IngestAsync(home.Draw(Start + TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(4), 500));
         _server.Clock.AdjustTime(Start + TimeSpan.FromMinutes(31));

@@ -45,15 +45,20 @@ public static class AlertApi
 
     /// <summary>
     /// Waits until every delivery of the device has an outcome written (delivered, dropped, or failed and waiting
-    /// for its retry). A test moves its clock only then: a jump past a claim's lease while its send is still in
-    /// flight would let the next pass claim it again.
+    /// for its retry) at the server's current time. A test moves its clock only then: a jump past a claim's lease
+    /// while its send is still in flight would let the next pass claim it again. A pending delivery that is due is
+    /// about to be tried, and one whose next attempt is a claim's lease from now is being sent: neither has settled
+    /// (no backoff, a power of two seconds, equals the 60 s lease).
     /// </summary>
-    public static Task SettledAsync(HttpClient client, string deviceId) => Eventually.TrueAsync(async () =>
+    public static Task SettledAsync(ServerFactory server, HttpClient client, string deviceId) => Eventually.TrueAsync(async () =>
     {
+        var now = server.Clock.GetUtcNow();
         using var response = await client.GetAsync($"/v1/devices/{deviceId}/alerts");
         var alerts = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("alerts");
         return alerts.EnumerateArray().SelectMany(a => a.GetProperty("deliveries").EnumerateArray())
             .All(d => d.GetProperty("state").GetString() != "pending"
-                || (d.TryGetProperty("last_error", out var error) && error.ValueKind == System.Text.Json.JsonValueKind.String));
+                || (d.TryGetProperty("last_error", out var error) && error.ValueKind == System.Text.Json.JsonValueKind.String
+                    && d.GetProperty("next_attempt").GetDateTimeOffset() is var next
+                    && next > now && next != now + P1Telemetry.Server.Alerts.AlertOutbox.ClaimLease));
     }, "the deliveries to settle", seconds: 30);
 }

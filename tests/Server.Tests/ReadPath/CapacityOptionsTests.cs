@@ -1,10 +1,6 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using P1Telemetry.Contracts.Wire;
-using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
-using P1Telemetry.Server.ReadCache;
+using P1Telemetry.Server.Tests.Support;
 using static P1Telemetry.Server.Tests.ReadPath.ReadSamples;
 
 namespace P1Telemetry.Server.Tests.ReadPath;
@@ -46,50 +42,19 @@ public sealed class CapacityOptionsTests
     }
 
     [Fact]
-    public async Task Only_samples_that_can_touch_a_settled_period_renew_the_history_stamp()
-    {
-        // 10:00Z on 15 March is 11:00 in Brussels: today started at 23:00Z; settled periods end by then.
-        var clock = new FakeTimeProvider(Utc("2026-03-15T10:00:00Z"));
-        var cache = new InProcessCache(clock);
-        var settings = new ReadPathSettings(Options.Create(new CapacityOptions()));
-        var history = new HistoryCache(cache, clock, settings, NullLogger<HistoryCache>.Instance);
-        var key = HistoryCache.StampKeyFor("meter-1");
-        await history.GetOrCreateAsync("meter-1", "x", Utc("2026-03-01T00:00:00Z"), _ => Task.FromResult(new byte[] { 1 }), default);
-        var stamp = await cache.GetAsync(key, default);
-
-        Assert.Equal(Utc("2026-03-14T23:00:00Z"), history.SettledBefore());
-        await history.OnIngestedAsync("meter-1", [Sample(Utc("2026-03-14T23:15:00Z"))], default);
-        Assert.Equal(stamp, await cache.GetAsync(key, default));
-
-        // A reading in the first quarter of today can move the register interpolated at midnight.
-        await history.OnIngestedAsync("meter-1", [Sample(Utc("2026-03-14T23:14:59Z"))], default);
-        Assert.NotEqual(stamp, await cache.GetAsync(key, default));
-    }
-
-    [Fact]
     public async Task Settled_periods_are_served_from_the_cache_and_running_ones_never()
     {
-        var clock = new FakeTimeProvider(Utc("2026-03-15T10:00:00Z"));
-        var history = new HistoryCache(new InProcessCache(clock), clock, new ReadPathSettings(Options.Create(new CapacityOptions())), NullLogger<HistoryCache>.Instance);
+        using var caches = new ReadCaches(new FakeTimeProvider(Utc("2026-03-15T10:00:00Z")));
         var computed = 0;
         Task<byte[]> Compute(CancellationToken _) => Task.FromResult(new[] { (byte)++computed });
 
-        await history.GetOrCreateAsync("meter-1", "settled", Utc("2026-03-14T23:00:00Z"), Compute, default);
-        var again = await history.GetOrCreateAsync("meter-1", "settled", Utc("2026-03-14T23:00:00Z"), Compute, default);
-        await history.GetOrCreateAsync("meter-1", "running", Utc("2026-03-15T23:00:00Z"), Compute, default);
-        var running = await history.GetOrCreateAsync("meter-1", "running", Utc("2026-03-15T23:00:00Z"), Compute, default);
+        Assert.Equal(Utc("2026-03-14T23:00:00Z"), caches.History.SettledBefore());
+        await caches.History.GetOrCreateAsync("meter-1", "settled", Utc("2026-03-14T23:00:00Z"), Compute, default);
+        var again = await caches.History.GetOrCreateAsync("meter-1", "settled", Utc("2026-03-14T23:00:00Z"), Compute, default);
+        await caches.History.GetOrCreateAsync("meter-1", "running", Utc("2026-03-15T23:00:00Z"), Compute, default);
+        var running = await caches.History.GetOrCreateAsync("meter-1", "running", Utc("2026-03-15T23:00:00Z"), Compute, default);
 
         Assert.Equal([1], again);
         Assert.Equal([3], running);
     }
-
-    private static Sample Sample(DateTimeOffset ts) => new()
-    {
-        DeviceId = "meter-1",
-        Ts = ts,
-        PowerW = 100,
-        ImportPowerW = 100,
-        EnergyImportKwh = 1,
-        EnergyExportKwh = 0,
-    };
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using P1Telemetry.Server.Caching;
-using P1Telemetry.Server.ReadCache;
 using P1Telemetry.Server.Tests.Support;
 using static P1Telemetry.Server.Tests.ReadPath.ReadSamples;
 
@@ -12,21 +11,19 @@ public abstract partial class ReadPathTests
     public async Task A_backlog_upload_into_a_cached_month_makes_it_fresh_while_live_uploads_keep_the_cache()
     {
         await LoadMonthBoundaryAsync();
-        var cache = Server.Services.GetRequiredService<ICache>();
-        var stampKey = HistoryCache.StampKeyFor(Device);
+        var stamps = Server.Services.GetRequiredService<DeviceStampStore>();
         using var client = Client();
         Assert.Equal(800, (await GetJsonAsync($"/v1/capacity/month/2026-02?device_id={Device}")).GetProperty("monthly_peak_w").GetDouble(), 1);
-        var stamp = await cache.GetAsync(stampKey, default);
-        Assert.NotNull(stamp);
+        var stamp = (await stamps.ReadAsync(Device, default)).History;
 
         // Live data of today does not touch a settled period.
         await client.IngestAsync(Steady(Device, Utc("2026-03-15T11:50:00Z"), Utc("2026-03-15T11:59:59Z"), _ => 300, startKwh: 2000));
-        Assert.Equal(stamp, await cache.GetAsync(stampKey, default));
+        Assert.Equal(stamp, (await stamps.ReadAsync(Device, default)).History);
 
         // The edge uploads a backlog from February: a quarter at 9 kW.
         await client.IngestAsync(Steady(Device, Utc("2026-02-10T12:00:00Z"), Utc("2026-02-10T12:15:00Z"), _ => 9000, startKwh: 900));
 
-        Assert.NotEqual(stamp, await cache.GetAsync(stampKey, default));
+        Assert.NotEqual(stamp, (await stamps.ReadAsync(Device, default)).History);
         var february = await GetJsonAsync($"/v1/capacity/month/2026-02?device_id={Device}");
         Assert.Equal(9000, february.GetProperty("monthly_peak_w").GetDouble(), 1);
         var year = await GetJsonAsync($"/v1/capacity/year/2026?device_id={Device}");

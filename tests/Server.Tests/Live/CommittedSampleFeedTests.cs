@@ -1,12 +1,13 @@
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Caching;
+using P1Telemetry.Server.Live;
 using P1Telemetry.TestInfrastructure;
 using StackExchange.Redis;
 
-namespace P1Telemetry.Server.Tests.Caching;
+namespace P1Telemetry.Server.Tests.Live;
 
-/// <summary>Two replicas' feeds on one real Redis: a change published on one carries its sample to the other.</summary>
-public sealed class DeviceChangeFeedTests : IAsyncLifetime
+/// <summary>Two replicas' feeds on one real Redis: a sample published on one reaches the other.</summary>
+public sealed class CommittedSampleFeedTests : IAsyncLifetime
 {
     private RedisInstance? _redis;
     private ConnectionMultiplexer? _first;
@@ -28,13 +29,11 @@ public sealed class DeviceChangeFeedTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_change_and_then_the_newest_sample_reach_the_other_replica()
+    public async Task The_newest_committed_sample_reaches_the_other_replica()
     {
-        var publisher = new RedisDeviceChangeFeed(_first!);
-        var subscriber = new RedisDeviceChangeFeed(_second!);
-        var changed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var publisher = new RedisCommittedSampleFeed(_first!);
+        var subscriber = new RedisCommittedSampleFeed(_second!);
         var committed = new TaskCompletionSource<Sample>(TaskCreationOptions.RunContinuationsAsynchronously);
-        subscriber.Changed += id => changed.TrySetResult(id);
         subscriber.SampleCommitted += (_, sample) => committed.TrySetResult(sample);
         // Subscriptions are fire-and-forget: wait until Redis counts the second one.
         await WaitForSubscribersAsync(2);
@@ -49,10 +48,8 @@ public sealed class DeviceChangeFeedTests : IAsyncLifetime
             EnergyExportKwh = 2,
             PowerL1W = 400,
         };
-        publisher.Publish("meter-1");
-        publisher.PublishSample("meter-1", sample);
+        publisher.Publish("meter-1", sample);
 
-        Assert.Equal("meter-1", await changed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(sample, await committed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
@@ -61,7 +58,7 @@ public sealed class DeviceChangeFeedTests : IAsyncLifetime
         var server = _first!.GetServer(_first.GetEndPoints()[0]);
         for (var i = 0; i < 100; i++)
         {
-            var result = await server.ExecuteAsync("PUBSUB", "NUMSUB", "p1telemetry:device-changed");
+            var result = await server.ExecuteAsync("PUBSUB", "NUMSUB", RedisCommittedSampleFeed.Channel.ToString());
             var values = (RedisResult[])result!;
             if ((long)values[1] >= count)
             {
