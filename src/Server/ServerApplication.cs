@@ -12,10 +12,9 @@ using P1Telemetry.Server.Diagnostics;
 using P1Telemetry.Server.Health;
 using P1Telemetry.Server.Identity;
 using P1Telemetry.Server.Ingest;
-using P1Telemetry.Server.Live;
 using P1Telemetry.Server.MeterPeaks;
 using P1Telemetry.Server.OpenApi;
-using P1Telemetry.Server.Realtime;
+using P1Telemetry.Server.ReadPath;
 using P1Telemetry.Server.Storage;
 using P1Telemetry.Server.Storage.Migrations;
 
@@ -71,8 +70,6 @@ public static class ServerApplication
         services.AddCache(configuration);
         services.AddDeviceTokenAuth(configuration);
         services.AddOptions<IngestOptions>().Bind(configuration).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<LatestSampleCache>();
-        services.AddSingleton<LiveHub>();
         services.AddSingleton<DashboardAssets>();
         services.AddReadPath(configuration);
         services.AddAlerts(configuration);
@@ -117,8 +114,6 @@ public static class ServerApplication
         devicesOnly.MapIngest();
         devicesOnly.MapMe();
         devicesOnly.MapMeterPeaks();
-        api.MapRealtime();
-        api.MapLive();
         api.MapReadPath();
         api.MapSession();
         api.MapDevices();

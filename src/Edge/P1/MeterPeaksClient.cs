@@ -46,7 +46,7 @@ public sealed class MeterPeaksClient : IDisposable
         return new UriBuilder(ingestUri) { Path = peaksPath, Query = "" }.Uri;
     }
 
-    public async Task<IngestResult> PostAsync(MeterPeaksRequest body, CancellationToken cancellationToken)
+    public async Task<ServerReply> PostAsync(MeterPeaksRequest body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
@@ -60,29 +60,29 @@ public sealed class MeterPeaksClient : IDisposable
             var code = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
-                return new IngestResult(IngestStatus.Accepted, code, "");
+                return new ServerReply(ReplyStatus.Accepted, code, "");
             }
 
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
             var detail = $"HTTP {code} {(text.Length <= 300 ? text : text[..300])}";
             return code switch
             {
-                401 or 403 => new IngestResult(IngestStatus.Unauthorized, code, detail),
-                422 or 400 or 413 => new IngestResult(IngestStatus.Rejected, code, detail),
-                _ => new IngestResult(IngestStatus.Transient, code, detail),
+                401 or 403 => new ServerReply(ReplyStatus.Unauthorized, code, detail),
+                422 or 400 or 413 => new ServerReply(ReplyStatus.Rejected, code, detail),
+                _ => new ServerReply(ReplyStatus.Transient, code, detail),
             };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new IngestResult(IngestStatus.Transient, null, $"no answer within {_timeout.TotalSeconds:0.#} s");
+            return new ServerReply(ReplyStatus.Transient, null, $"no answer within {_timeout.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException ex) when (ex.InnerException is AuthenticationException)
         {
-            return new IngestResult(IngestStatus.Transient, null, $"the server's certificate is not trusted ({ex.InnerException.Message})");
+            return new ServerReply(ReplyStatus.Transient, null, $"the server's certificate is not trusted ({ex.InnerException.Message})");
         }
         catch (HttpRequestException ex)
         {
-            return new IngestResult(IngestStatus.Transient, null, ex.Message);
+            return new ServerReply(ReplyStatus.Transient, null, ex.Message);
         }
     }
 

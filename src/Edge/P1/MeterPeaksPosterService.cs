@@ -84,14 +84,14 @@ public sealed class MeterPeaksPosterService(MeterPeakHistory history, MeterDataW
         var result = await client.PostAsync(request, cancellationToken);
         switch (result.Status)
         {
-            case IngestStatus.Accepted:
+            case ReplyStatus.Accepted:
                 _backoff.Reset();
                 _acknowledged = version;
                 _postedAt = time.GetUtcNow();
                 health.RecordMeterPeaksPosted();
                 logger.MeterPeaksPosted(peaks.Count);
                 return TimeSpan.Zero;
-            case IngestStatus.Rejected:
+            case ReplyStatus.Rejected:
                 _acknowledged = version;
                 _postedAt = time.GetUtcNow();
                 logger.MeterPeaksRefused(result.Detail);

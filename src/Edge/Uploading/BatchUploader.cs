@@ -68,7 +68,7 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
             var failure = identity.LastFailure;
             var reason = "the device id is not known yet: " + failure?.Detail;
             health.RecordUploadFailure(reason);
-            return new UploadStep(failure?.Status == IngestStatus.Unauthorized ? UploadStepKind.Unauthorized : UploadStepKind.Retry, Reason: reason);
+            return new UploadStep(failure?.Status == ReplyStatus.Unauthorized ? UploadStepKind.Unauthorized : UploadStepKind.Retry, Reason: reason);
         }
 
         var parts = batch.Chunk(BatchSize).ToArray();
@@ -98,16 +98,16 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
         health.RecordUploadFailure(stop.Detail);
         switch (stop.Status)
         {
-            case IngestStatus.TooLarge when BatchSize > 1:
+            case ReplyStatus.TooLarge when BatchSize > 1:
                 BatchSize = Math.Max(1, Math.Min(BatchSize, parts[failed].Length) / 2);
                 logger.BatchTooLarge(BatchSize);
                 return new UploadStep(UploadStepKind.Resized, tally.Uploaded, tally.Quarantined, Reason: stop.Detail);
-            case IngestStatus.Unauthorized:
+            case ReplyStatus.Unauthorized:
                 return new UploadStep(UploadStepKind.Unauthorized, tally.Uploaded, tally.Quarantined, Reason: stop.Detail);
-            case IngestStatus.ClockSkew:
+            case ReplyStatus.ClockSkew:
                 health.RecordClockSkew(stop.ClockSkew, stop.ServerTime);
                 return new UploadStep(UploadStepKind.ClockSkew, tally.Uploaded, tally.Quarantined, Reason: DescribeSkew(stop));
-            case IngestStatus.Misdirected:
+            case ReplyStatus.Misdirected:
                 return new UploadStep(UploadStepKind.Misdirected, tally.Uploaded, tally.Quarantined, Reason: stop.Detail);
             default:
                 return new UploadStep(UploadStepKind.Retry, tally.Uploaded, tally.Quarantined, Reason: stop.Detail);
@@ -115,9 +115,9 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
     }
 
     /// <summary>Sends <paramref name="items"/>; returns null when every one was acked or quarantined.</summary>
-    private async Task<IngestResult?> SendAsync(IReadOnlyList<SpooledSample> items, string deviceId, Tally tally, CancellationToken cancellationToken)
+    private async Task<ServerReply?> SendAsync(IReadOnlyList<SpooledSample> items, string deviceId, Tally tally, CancellationToken cancellationToken)
     {
-        IngestResult result;
+        ServerReply result;
         try
         {
             result = await client.PostAsync(IngestClient.BuildBody(items, deviceId), items.Count, cancellationToken);
@@ -125,35 +125,35 @@ public sealed class BatchUploader(SampleSpool spool, IngestClient client, Device
         catch (JsonException ex)
         {
             // A spool row that no longer parses is isolated the same way as one the server rejects.
-            result = new IngestResult(IngestStatus.Rejected, null, "the spooled sample is not valid JSON: " + ex.Message);
+            result = new ServerReply(ReplyStatus.Rejected, null, "the spooled sample is not valid JSON: " + ex.Message);
         }
 
         switch (result.Status)
         {
-            case IngestStatus.Accepted:
+            case ReplyStatus.Accepted:
                 await spool.AckAsync(Ids(items), cancellationToken);
                 tally.Uploaded += items.Count;
                 tally.Inserted += result.Response?.Inserted ?? 0;
                 tally.Duplicates += result.Response?.Duplicates ?? 0;
                 return null;
-            case IngestStatus.Rejected when items.Count == 1:
+            case ReplyStatus.Rejected when items.Count == 1:
                 var reason = "rejected by the server: " + result.Detail;
                 await spool.QuarantineSpooledAsync(Ids(items), reason, cancellationToken);
                 logger.SampleRejected(reason);
                 tally.Quarantined++;
                 return null;
-            case IngestStatus.Rejected:
+            case ReplyStatus.Rejected:
                 var half = items.Count / 2;
                 var first = await SendAsync(Slice(items, 0, half), deviceId, tally, cancellationToken);
                 return first ?? await SendAsync(Slice(items, half, items.Count - half), deviceId, tally, cancellationToken);
-            case IngestStatus.ClockSkew:
+            case ReplyStatus.ClockSkew:
                 return result with { ClockSkew = result.ServerTime is { } serverTime ? NewestTs(items) - serverTime : null };
             default:
                 return result;
         }
     }
 
-    private static string DescribeSkew(IngestResult result) =>
+    private static string DescribeSkew(ServerReply result) =>
         result.ClockSkew is { } skew
             ? $"the server refuses samples up to {skew.TotalSeconds:0} s ahead of its clock ({result.ServerTime:O}); they stay spooled: check the clocks of the edge and the server (NTP)"
             : "the server refuses samples as too far ahead of its clock; they stay spooled: check the clocks of the edge and the server (NTP)";

@@ -16,7 +16,7 @@ public sealed class DeviceIdentity(string? configured, IngestClient client, Heal
     public string? Current { get; private set; } = string.IsNullOrWhiteSpace(configured) ? null : configured.Trim();
 
     /// <summary>The outcome of the last failed attempt to learn the id.</summary>
-    public IngestResult? LastFailure { get; private set; }
+    public ServerReply? LastFailure { get; private set; }
 
     public async Task<string?> ResolveAsync(CancellationToken cancellationToken)
     {
@@ -58,7 +58,7 @@ public sealed class DeviceIdentity(string? configured, IngestClient client, Heal
         {
             logger.DeviceIdUnknown(result.Detail);
             // A server that is merely down is asked again next time; one without the endpoint is not.
-            _checked = result.Status != IngestStatus.Transient;
+            _checked = result.Status != ReplyStatus.Transient;
             return;
         }
 

@@ -10,35 +10,6 @@ using P1Telemetry.Edge.Spooling;
 
 namespace P1Telemetry.Edge.Uploading;
 
-public enum IngestStatus
-{
-    /// <summary>A parsed ingest answer confirmed every sample sent (inserted + duplicates).</summary>
-    Accepted,
-    Transient,
-    Unauthorized,
-    TooLarge,
-
-    /// <summary>422 with at least one sample that is itself invalid: bisect and quarantine.</summary>
-    Rejected,
-
-    /// <summary>422 because samples lie too far in the server's future: keep them and retry.</summary>
-    ClockSkew,
-
-    /// <summary>A 2xx that is not an ingest answer confirming every sample (a proxy page, a wrong count).</summary>
-    Unconfirmed,
-
-    /// <summary>A 3xx or a 404: <c>VPS_INGEST_URL</c> does not point at the ingest endpoint.</summary>
-    Misdirected,
-    Failed,
-}
-
-/// <summary>
-/// The outcome of one request; for <see cref="IngestStatus.ClockSkew"/>, <c>ServerTime</c> is the server's clock
-/// when it refused and <c>ClockSkew</c> the newest sample's ts minus that time.
-/// </summary>
-public sealed record IngestResult(IngestStatus Status, int? HttpStatus, string Detail, IngestResponse? Response = null,
-    DateTimeOffset? ServerTime = null, TimeSpan? ClockSkew = null);
-
 /// <summary>
 /// The HTTPS client of the server's ingest API: gzip-compressed JSON batches with the device's bearer token.
 /// Certificate verification is always on; <c>VPS_CA_FILE</c> may add private roots. Redirects are never
@@ -116,10 +87,10 @@ public sealed class IngestClient : IDisposable
     }
 
     /// <summary>
-    /// Posts one batch; <see cref="IngestStatus.Accepted"/> only when the answer parses as an ingest response
+    /// Posts one batch; <see cref="ReplyStatus.Accepted"/> only when the answer parses as an ingest response
     /// whose <c>inserted + duplicates</c> equals <paramref name="sampleCount"/>.
     /// </summary>
-    public async Task<IngestResult> PostAsync(byte[] gzippedBody, int sampleCount, CancellationToken cancellationToken)
+    public async Task<ServerReply> PostAsync(byte[] gzippedBody, int sampleCount, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, _ingestUri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
@@ -131,7 +102,7 @@ public sealed class IngestClient : IDisposable
     }
 
     /// <summary>Asks the server which device the token belongs to; null with a reason when it cannot tell.</summary>
-    public async Task<(string? DeviceId, IngestResult Result)> GetDeviceIdAsync(CancellationToken cancellationToken)
+    public async Task<(string? DeviceId, ServerReply Result)> GetDeviceIdAsync(CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, _meUri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
@@ -145,7 +116,7 @@ public sealed class IngestClient : IDisposable
     }
 
     /// <summary>Sends a request; <paramref name="readSuccess"/> reads a 2xx answer (status code, body).</summary>
-    private async Task<IngestResult> SendAsync(HttpRequestMessage request, Func<int, string, IngestResult> readSuccess, CancellationToken cancellationToken)
+    private async Task<ServerReply> SendAsync(HttpRequestMessage request, Func<int, string, ServerReply> readSuccess, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
@@ -162,63 +133,63 @@ public sealed class IngestClient : IDisposable
             var detail = $"HTTP {code} {Shorten(body)}";
             return code switch
             {
-                >= 300 and < 400 => new IngestResult(IngestStatus.Misdirected, code,
+                >= 300 and < 400 => new ServerReply(ReplyStatus.Misdirected, code,
                     $"HTTP {code} redirect from {request.RequestUri} to {response.Headers.Location?.ToString() ?? "(no Location)"}: redirects are not followed; set VPS_INGEST_URL to the server's own https URL"),
-                404 => new IngestResult(IngestStatus.Misdirected, code,
+                404 => new ServerReply(ReplyStatus.Misdirected, code,
                     $"HTTP 404 from {request.RequestUri}: no such endpoint there; VPS_INGEST_URL must be the server's base URL (https://example.org) or its ingest URL (https://example.org/v1/ingest)"),
-                401 or 403 => new IngestResult(IngestStatus.Unauthorized, code, detail),
-                413 => new IngestResult(IngestStatus.TooLarge, code, detail),
+                401 or 403 => new ServerReply(ReplyStatus.Unauthorized, code, detail),
+                413 => new ServerReply(ReplyStatus.TooLarge, code, detail),
                 422 => ReadRejection(code, detail, body, response.Headers.Date),
-                408 or 429 or >= 500 => new IngestResult(IngestStatus.Transient, code, detail),
-                _ => new IngestResult(IngestStatus.Failed, code, detail),
+                408 or 429 or >= 500 => new ServerReply(ReplyStatus.Transient, code, detail),
+                _ => new ServerReply(ReplyStatus.Failed, code, detail),
             };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new IngestResult(IngestStatus.Transient, null, $"no answer within {_timeout.TotalSeconds:0.#} s");
+            return new ServerReply(ReplyStatus.Transient, null, $"no answer within {_timeout.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException ex) when (ex.InnerException is AuthenticationException)
         {
-            return new IngestResult(IngestStatus.Transient, null,
+            return new ServerReply(ReplyStatus.Transient, null,
                 $"the server's certificate is not trusted ({ex.InnerException.Message}); set VPS_CA_FILE for a private CA");
         }
         catch (HttpRequestException ex)
         {
-            return new IngestResult(IngestStatus.Transient, null, ex.Message);
+            return new ServerReply(ReplyStatus.Transient, null, ex.Message);
         }
     }
 
-    private static (string? DeviceId, IngestResult Result) ReadMe(int code, string body)
+    private static (string? DeviceId, ServerReply Result) ReadMe(int code, string body)
     {
         try
         {
             var me = JsonSerializer.Deserialize(body, WireJsonContext.Default.MeResponse);
             return me is { DeviceId.Length: > 0 }
-                ? (me.DeviceId, new IngestResult(IngestStatus.Accepted, code, ""))
-                : (null, new IngestResult(IngestStatus.Failed, code, "the server's answer names no device_id"));
+                ? (me.DeviceId, new ServerReply(ReplyStatus.Accepted, code, ""))
+                : (null, new ServerReply(ReplyStatus.Failed, code, "the server's answer names no device_id"));
         }
         catch (JsonException ex)
         {
-            return (null, new IngestResult(IngestStatus.Failed, code, "the server's answer is not JSON: " + ex.Message));
+            return (null, new ServerReply(ReplyStatus.Failed, code, "the server's answer is not JSON: " + ex.Message));
         }
     }
 
     /// <summary>A 2xx acknowledges the batch only as an ingest answer that accounts for every sample sent.</summary>
-    private static IngestResult Confirm(int code, string body, int sent)
+    private static ServerReply Confirm(int code, string body, int sent)
     {
         if (ReadIngestResponse(body) is not { } answer)
         {
-            return new IngestResult(IngestStatus.Unconfirmed, code,
+            return new ServerReply(ReplyStatus.Unconfirmed, code,
                 $"HTTP {code} that is not an ingest answer ({Shorten(body, 120)}); the batch stays spooled (a proxy or another service answers at VPS_INGEST_URL?)");
         }
 
         if ((long)answer.Inserted + answer.Duplicates != sent)
         {
-            return new IngestResult(IngestStatus.Unconfirmed, code,
+            return new ServerReply(ReplyStatus.Unconfirmed, code,
                 $"HTTP {code} accounts for {answer.Inserted} inserted + {answer.Duplicates} duplicates of {sent} samples sent; the batch stays spooled", answer);
         }
 
-        return new IngestResult(IngestStatus.Accepted, code, "", answer);
+        return new ServerReply(ReplyStatus.Accepted, code, "", answer);
     }
 
     /// <summary><c>{"inserted": N, "duplicates": M}</c> with both members present as non-negative integers, else null.</summary>
@@ -241,7 +212,7 @@ public sealed class IngestClient : IDisposable
     }
 
     /// <summary>A 422 of type clock-skew keeps the samples; any other 422 (invalid-samples, or an older server without a type) is bisected.</summary>
-    private static IngestResult ReadRejection(int code, string detail, string body, DateTimeOffset? dateHeader)
+    private static ServerReply ReadRejection(int code, string detail, string body, DateTimeOffset? dateHeader)
     {
         try
         {
@@ -253,7 +224,7 @@ public sealed class IngestClient : IDisposable
                 var serverTime = root.TryGetProperty("server_time", out var time) && time.ValueKind == JsonValueKind.String && time.TryGetDateTimeOffset(out var at)
                     ? at
                     : dateHeader;
-                return new IngestResult(IngestStatus.ClockSkew, code, detail, ServerTime: serverTime);
+                return new ServerReply(ReplyStatus.ClockSkew, code, detail, ServerTime: serverTime);
             }
         }
         catch (JsonException)
@@ -261,7 +232,7 @@ public sealed class IngestClient : IDisposable
             // Not problem+json: treated as a plain 422.
         }
 
-        return new IngestResult(IngestStatus.Rejected, code, detail);
+        return new ServerReply(ReplyStatus.Rejected, code, detail);
     }
 
     private static string Shorten(string body, int length = 400)

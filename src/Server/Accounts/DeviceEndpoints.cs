@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 using P1Telemetry.Server.Realtime;
 
 namespace P1Telemetry.Server.Accounts;

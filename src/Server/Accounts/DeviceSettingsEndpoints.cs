@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using P1Telemetry.Server.Alerts;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
-using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 
 namespace P1Telemetry.Server.Accounts;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Server.Alerts;
-using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 
 namespace P1Telemetry.Server.Accounts;
 
@@ -51,7 +51,7 @@ public static class DeviceSettingsFields
             var entry = Array.Find(Fields, f => f.Name == property.Name);
             if (entry.Set is null)
             {
-                (field, error) = (Shorten(property.Name), $"Unknown setting; the settings are {string.Join(", ", Names)}.");
+                (field, error) = (ReadProblems.Shorten(property.Name), $"Unknown setting; the settings are {string.Join(", ", Names)}.");
                 return null;
             }
 
@@ -266,6 +266,4 @@ public static class DeviceSettingsFields
         error = null;
         return set(current, text);
     }
-
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
 }

@@ -5,6 +5,7 @@ using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.MeterPeaks;
+using P1Telemetry.Server.ReadPath;
 using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Storage;
 

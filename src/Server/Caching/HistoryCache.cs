@@ -1,4 +1,4 @@
-using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 
 namespace P1Telemetry.Server.Caching;
 

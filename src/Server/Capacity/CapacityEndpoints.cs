@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Server.Auth;
+using P1Telemetry.Server.ReadPath;
 
 namespace P1Telemetry.Server.Capacity;
 
@@ -44,7 +45,7 @@ public static class CapacityEndpoints
     {
         if (!LocalMonth.TryParse(month, out var parsed) || parsed.Year < ReadLimits.FirstYear || parsed.Year > ReadLimits.LastYear)
         {
-            return ReadProblems.BadParameter("month", $"'{Shorten(month)}' is not a month: use YYYY-MM between {ReadLimits.FirstYear} and {ReadLimits.LastYear}, e.g. 2026-03.");
+            return ReadProblems.BadParameter("month", $"'{ReadProblems.Shorten(month)}' is not a month: use YYYY-MM between {ReadLimits.FirstYear} and {ReadLimits.LastYear}, e.g. 2026-03.");
         }
 
         return TypedResults.File(await capacity.GetMonthJsonAsync(deviceId!, parsed, cancellationToken), Json);
@@ -60,11 +61,10 @@ public static class CapacityEndpoints
             || !int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
             || parsed < ReadLimits.FirstYear || parsed > ReadLimits.LastYear)
         {
-            return ReadProblems.BadParameter("year", $"'{Shorten(year)}' is not a year: use YYYY between {ReadLimits.FirstYear} and {ReadLimits.LastYear}, e.g. 2026.");
+            return ReadProblems.BadParameter("year", $"'{ReadProblems.Shorten(year)}' is not a year: use YYYY between {ReadLimits.FirstYear} and {ReadLimits.LastYear}, e.g. 2026.");
         }
 
         return TypedResults.File(await capacity.GetYearJsonAsync(deviceId!, parsed, cancellationToken), Json);
     }
 
-    internal static string Shorten(string? value) => value is null ? string.Empty : value.Length <= 40 ? value : value[..40] + "...";
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using P1Telemetry.Server.ReadPath;
 
 namespace P1Telemetry.Server.Capacity;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Server.Caching;
+using P1Telemetry.Server.ReadPath;
 using P1Telemetry.Server.Storage;
 
 namespace P1Telemetry.Server.Capacity;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using P1Telemetry.Contracts.Domain;
+using P1Telemetry.Server.ReadPath;
 
 namespace P1Telemetry.Server.Capacity;
 

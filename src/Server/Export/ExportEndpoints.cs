@@ -2,8 +2,8 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using P1Telemetry.Server.Auth;
-using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.Diagnostics;
+using P1Telemetry.Server.ReadPath;
 
 namespace P1Telemetry.Server.Export;
 

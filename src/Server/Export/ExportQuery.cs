@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P1Telemetry.Contracts.Domain;
-using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 
 namespace P1Telemetry.Server.Export;
 
@@ -74,7 +74,7 @@ public sealed partial record ExportQuery(DateTimeOffset From, DateTimeOffset To,
             case null or "" or "csv": parsedFormat = ExportFormat.Csv; break;
             case "json": parsedFormat = ExportFormat.Json; break;
             default:
-                problem = ReadProblems.BadParameter("format", $"format '{CapacityEndpoints.Shorten(format)}' is unknown: use csv or json.");
+                problem = ReadProblems.BadParameter("format", $"format '{ReadProblems.Shorten(format)}' is unknown: use csv or json.");
                 return null;
         }
 
@@ -84,7 +84,7 @@ public sealed partial record ExportQuery(DateTimeOffset From, DateTimeOffset To,
             case null or "" or "raw": parsedResolution = ExportResolution.Raw; break;
             case "quarter_hour": parsedResolution = ExportResolution.QuarterHour; break;
             default:
-                problem = ReadProblems.BadParameter("resolution", $"resolution '{CapacityEndpoints.Shorten(resolution)}' is unknown: use raw or quarter_hour.");
+                problem = ReadProblems.BadParameter("resolution", $"resolution '{ReadProblems.Shorten(resolution)}' is unknown: use raw or quarter_hour.");
                 return null;
         }
 
@@ -125,7 +125,7 @@ public sealed partial record ExportQuery(DateTimeOffset From, DateTimeOffset To,
     private static ProblemHttpResult BadInstant(string parameter, string? value) =>
         ReadProblems.BadParameter(parameter, string.IsNullOrEmpty(value)
             ? $"{parameter} is required: an RFC 3339 instant such as 2026-03-01T00:00:00Z, or a date YYYY-MM-DD (local midnight)."
-            : $"{parameter} '{CapacityEndpoints.Shorten(value)}' is not an RFC 3339 instant with Z or an offset, nor a date YYYY-MM-DD.");
+            : $"{parameter} '{ReadProblems.Shorten(value)}' is not an RFC 3339 instant with Z or an offset, nor a date YYYY-MM-DD.");
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();

@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Contracts.Wire;
-using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 using P1Telemetry.Server.Storage;
 
 namespace P1Telemetry.Server.Export;

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Auth;
 using P1Telemetry.Server.Caching;
-using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.Ingest;
+using P1Telemetry.Server.ReadPath;
 
 namespace P1Telemetry.Server.MeterPeaks;
 

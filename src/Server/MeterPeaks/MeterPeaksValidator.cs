@@ -1,6 +1,6 @@
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Contracts.Wire;
-using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 
 namespace P1Telemetry.Server.MeterPeaks;
 
@@ -42,7 +42,7 @@ internal static class MeterPeaksValidator
 
             if (!LocalMonth.TryParse(peak.Month, out var month) || month.Year < ReadLimits.FirstYear || month.Year > ReadLimits.LastYear)
             {
-                errors.Add($"peaks[{i}].month: '{CapacityEndpoints.Shorten(peak.Month)}' is not a month YYYY-MM");
+                errors.Add($"peaks[{i}].month: '{ReadProblems.Shorten(peak.Month)}' is not a month YYYY-MM");
                 continue;
             }
 

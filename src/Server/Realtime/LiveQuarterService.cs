@@ -4,6 +4,7 @@ using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Caching;
 using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 using P1Telemetry.Server.Storage;
 
 namespace P1Telemetry.Server.Realtime;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using P1Telemetry.Server.Auth;
-using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 
 namespace P1Telemetry.Server.Series;
 

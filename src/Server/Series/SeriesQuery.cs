@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using P1Telemetry.Contracts.Domain;
-using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 
 namespace P1Telemetry.Server.Series;
 
@@ -32,7 +32,7 @@ public sealed record SeriesQuery(SeriesFrame Frame, DateOnly Date, SeriesBucketS
             case "year": parsedFrame = SeriesFrame.Year; break;
             case "all": parsedFrame = SeriesFrame.All; break;
             default:
-                problem = ReadProblems.BadParameter("frame", $"frame '{CapacityEndpoints.Shorten(frame)}' is unknown: use day, month, year or all.");
+                problem = ReadProblems.BadParameter("frame", $"frame '{ReadProblems.Shorten(frame)}' is unknown: use day, month, year or all.");
                 return null;
         }
 
@@ -42,7 +42,7 @@ public sealed record SeriesQuery(SeriesFrame Frame, DateOnly Date, SeriesBucketS
                 || parsedDate.Year < ReadLimits.FirstYear || parsedDate.Year > ReadLimits.LastYear))
         {
             problem = ReadProblems.BadParameter("date",
-                $"date '{CapacityEndpoints.Shorten(date)}' is not a date: use YYYY-MM-DD between {ReadLimits.FirstYear} and {ReadLimits.LastYear}.");
+                $"date '{ReadProblems.Shorten(date)}' is not a date: use YYYY-MM-DD between {ReadLimits.FirstYear} and {ReadLimits.LastYear}.");
             return null;
         }
 
@@ -55,7 +55,7 @@ public sealed record SeriesQuery(SeriesFrame Frame, DateOnly Date, SeriesBucketS
             case "week": parsedBucket = SeriesBucketSize.Week; break;
             case "month": parsedBucket = SeriesBucketSize.Month; break;
             default:
-                problem = ReadProblems.BadParameter("bucket", $"bucket '{CapacityEndpoints.Shorten(bucket)}' is unknown: use hour, day, week or month.");
+                problem = ReadProblems.BadParameter("bucket", $"bucket '{ReadProblems.Shorten(bucket)}' is unknown: use hour, day, week or month.");
                 return null;
         }
 

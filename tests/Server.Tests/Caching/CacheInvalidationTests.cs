@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using P1Telemetry.Contracts.Wire;
 using P1Telemetry.Server.Caching;
-using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 using static P1Telemetry.Server.Tests.ReadPath.ReadSamples;
 
 namespace P1Telemetry.Server.Tests.Caching;

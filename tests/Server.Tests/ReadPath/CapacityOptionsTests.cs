@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 using P1Telemetry.Server.Tests.Support;
 using static P1Telemetry.Server.Tests.ReadPath.ReadSamples;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Server.Capacity;
+using P1Telemetry.Server.ReadPath;
 using P1Telemetry.Server.Tests.Support;
 using static P1Telemetry.Server.Tests.ReadPath.ReadSamples;
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Server.Caching;
-using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.Diagnostics;
+using P1Telemetry.Server.ReadPath;
 using StackExchange.Redis;
 
 namespace P1Telemetry.Server.Tests.Support;

@@ -7,8 +7,8 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Server.Auth;
-using P1Telemetry.Server.Capacity;
 using P1Telemetry.Server.Configuration;
+using P1Telemetry.Server.ReadPath;
 using P1Telemetry.Server.Storage.Migrations;
 
 namespace P1Telemetry.Server.Accounts.Cli;

@@ -1,4 +1,4 @@
-namespace P1Telemetry.Server.Capacity;
+namespace P1Telemetry.Server.ReadPath;
 
 /// <summary>The calendar years the read endpoints answer for; anything else is a client error, not a crash.</summary>
 internal static class ReadLimits

@@ -1,7 +1,7 @@
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Server.Storage;
 
-namespace P1Telemetry.Server.Capacity;
+namespace P1Telemetry.Server.ReadPath;
 
 internal static class QuarterSlotMapping
 {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Domain;
 using P1Telemetry.Server.Accounts;
 
-namespace P1Telemetry.Server.Capacity;
+namespace P1Telemetry.Server.ReadPath;
 
 /// <summary>
 /// The resolved settings every read endpoint shares: the server-wide defaults, and through <see cref="For"/>

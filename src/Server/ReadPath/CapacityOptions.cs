@@ -1,6 +1,6 @@
 using P1Telemetry.Contracts.Domain;
 
-namespace P1Telemetry.Server.Capacity;
+namespace P1Telemetry.Server.ReadPath;
 
 /// <summary>Settings of the capacity tariff and of local time.</summary>
 public sealed class CapacityOptions

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using P1Telemetry.Contracts.Domain;
 
-namespace P1Telemetry.Server.Capacity;
+namespace P1Telemetry.Server.ReadPath;
 
 /// <summary>Refuses to start with a time zone, grid area, tariff or VAT rate that cannot be used.</summary>
 public sealed class CapacityOptionsValidator : IValidateOptions<CapacityOptions>

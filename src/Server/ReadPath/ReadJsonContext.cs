@@ -4,7 +4,7 @@ using P1Telemetry.Server.Export;
 using P1Telemetry.Server.Realtime;
 using P1Telemetry.Server.Series;
 
-namespace P1Telemetry.Server;
+namespace P1Telemetry.Server.ReadPath;
 
 /// <summary>Source-generated serialization of the read endpoints' responses and cached digests.</summary>
 [JsonSourceGenerationOptions(
