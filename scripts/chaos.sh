@@ -5,20 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-
-bash scripts/setup.sh
-
-P1_TEST_RUN_DIR="$(mktemp -d /tmp/p1-chaos.XXXXXX)"
-chmod 755 "$P1_TEST_RUN_DIR"
-export P1_TEST_RUN_DIR
-cleanup() {
-  pkill -TERM -f "$P1_TEST_RUN_DIR" 2>/dev/null || true
-  sleep 1
-  pkill -KILL -f "$P1_TEST_RUN_DIR" 2>/dev/null || true
-  rm -rf "$P1_TEST_RUN_DIR"
-}
-trap cleanup EXIT
+source scripts/run-dir.sh p1-chaos
 
 dotnet build bench/ChaosBench -c Release -nologo -clp:NoSummary
 dotnet run -c Release --no-build --project bench/ChaosBench -- "$@"

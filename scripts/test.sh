@@ -1,26 +1,12 @@
 #!/usr/bin/env bash
 # The one command that runs every test: installs what is missing, builds with warnings as errors, checks
 # formatting, and runs all test projects. Private PostgreSQL, Redis and Caddy instances are started by the
-# tests themselves under one run directory; everything left running there is stopped on exit, even on failure.
+# tests themselves under one run directory (scripts/run-dir.sh); everything left running there is stopped on
+# exit, even on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-
-bash scripts/setup.sh
-
-P1_TEST_RUN_DIR="$(mktemp -d /tmp/p1-test-run.XXXXXX)"
-chmod 755 "$P1_TEST_RUN_DIR"
-export P1_TEST_RUN_DIR
-
-cleanup() {
-  # Every private server keeps its data under the run directory, so its command line names it.
-  pkill -TERM -f "$P1_TEST_RUN_DIR" 2>/dev/null || true
-  sleep 1
-  pkill -KILL -f "$P1_TEST_RUN_DIR" 2>/dev/null || true
-  rm -rf "$P1_TEST_RUN_DIR"
-}
-trap cleanup EXIT
+source scripts/run-dir.sh p1-test-run
 
 echo "== build (warnings as errors)"
 dotnet build P1Telemetry.slnx -c Release -warnaserror -nologo -clp:NoSummary

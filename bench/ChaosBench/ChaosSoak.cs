@@ -126,7 +126,7 @@ internal static class ChaosSoak
                 await rig.Postgres.StartAsync();
                 break;
             case FaultKind.RedisRestarted:
-                await rig.Redis.StartAsync();
+                await rig.Redis.StartAgainAsync();
                 break;
             case FaultKind.CaddyStopped:
                 await rig.Caddy.RestartAsync();

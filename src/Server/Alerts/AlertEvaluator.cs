@@ -177,14 +177,14 @@ public sealed class AlertEvaluator(
         var range = device.Calendar.Month(month);
         var closedEnd = closed + QuarterHour.Length;
         var slots = (await store.GetQuarterHoursAsync(deviceId, range.Start - QuarterHour.Length, closedEnd + QuarterHour.Length, cancellationToken)).ToSlots();
-        var withClosed = MonthPart.Compute(slots, new TimeRange(range.Start, closedEnd), new TimeRange(range.Start, closedEnd), device.Calendar, writePeaks: false);
+        var withClosed = MonthPart.Compute(slots, new TimeRange(range.Start, closedEnd), device.Calendar, writePeaks: false);
         if (withClosed.Peak is not { } peak || peak.Start != closed)
         {
             return;
         }
 
         var before = closed > range.Start
-            ? MonthPart.Compute(slots, new TimeRange(range.Start, closed), new TimeRange(range.Start, closed), device.Calendar, writePeaks: false).Peak?.AveragePowerW
+            ? MonthPart.Compute(slots, new TimeRange(range.Start, closed), device.Calendar, writePeaks: false).Peak?.AveragePowerW
             : null;
         var previousBilled = CapacityTariff.BilledPeakW(before ?? 0);
         if (peak.AveragePowerW <= previousBilled)

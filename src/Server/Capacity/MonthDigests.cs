@@ -35,8 +35,8 @@ public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, 
         var inProgress = QuarterHour.StartOf(timeProvider.GetUtcNow());
         var recentFrom = split - QuarterHour.Length;
         var slots = (await store.GetQuarterHoursAsync(deviceId, recentFrom, range.End + QuarterHour.Length, cancellationToken)).ToSlots();
-        var today = MonthPart.Compute(slots, new TimeRange(split, Clamp(inProgress, split, range.End)), new TimeRange(split, range.End),
-            settings.For(deviceId).Calendar);
+        var today = MonthPart.Compute(slots, new TimeRange(split, Clamp(inProgress, split, range.End)), settings.For(deviceId).Calendar,
+            sumRowsUntil: range.End);
         return new MonthAnalysis(month, range, settled.Append(today), slots, recentFrom);
     }
 
@@ -54,7 +54,7 @@ public sealed class MonthDigests(ISampleStore store, ReadPathSettings settings, 
     private async Task<MonthPart> ComputePartAsync(string deviceId, TimeRange range, bool writePeaks, CancellationToken cancellationToken)
     {
         var rows = await store.GetQuarterHoursAsync(deviceId, range.Start - QuarterHour.Length, range.End + QuarterHour.Length, cancellationToken);
-        return MonthPart.Compute(rows.ToSlots(), range, range, settings.For(deviceId).Calendar, writePeaks);
+        return MonthPart.Compute(rows.ToSlots(), range, settings.For(deviceId).Calendar, writePeaks);
     }
 
     /// <summary>Digests of consecutive months, oldest first.</summary>

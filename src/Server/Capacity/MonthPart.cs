@@ -35,17 +35,18 @@ public sealed record MonthPart(
         new(new TimeRange(instant, instant), 0, null, [], null, QuarterPeaksJson.EmptyArray, [], []);
 
     /// <summary>
-    /// Evaluates the quarters of <paramref name="evaluated"/> and sums the rows that start in
-    /// <paramref name="rows"/> (which may run past the evaluated part: the quarter in progress has a row too).
+    /// Evaluates the quarters of <paramref name="evaluated"/> and sums the rollup rows that start in it into
+    /// <see cref="Total"/>, or up to <paramref name="sumRowsUntil"/> when the rows run past the evaluated quarters
+    /// (the quarter in progress has a row too, which its energy so far belongs to).
     /// </summary>
     /// <param name="slots">Rollup rows ordered by start, with the row just before and just after <paramref name="evaluated"/>.</param>
     /// <param name="evaluated">The quarters to evaluate.</param>
-    /// <param name="rows">The rows to sum into <see cref="Total"/>.</param>
     /// <param name="calendar">The device's calendar, which the days of <see cref="Days"/> belong to.</param>
     /// <param name="writePeaks">False when only the summary is needed (a month digest): the peaks array, the top
     /// quarters and the days stay empty.</param>
-    public static MonthPart Compute(IReadOnlyList<QuarterSlot> slots, TimeRange evaluated, TimeRange rows, LocalCalendar calendar,
-        bool writePeaks = true)
+    /// <param name="sumRowsUntil">Where the summed rows end, at or after the end of <paramref name="evaluated"/>.</param>
+    public static MonthPart Compute(IReadOnlyList<QuarterSlot> slots, TimeRange evaluated, LocalCalendar calendar,
+        bool writePeaks = true, DateTimeOffset? sumRowsUntil = null)
     {
         var analysis = QuarterValues.Compute(slots, evaluated);
         return new MonthPart(
@@ -53,7 +54,7 @@ public sealed record MonthPart(
             analysis.Quarters.Count,
             analysis.Peak,
             analysis.Gaps,
-            SlotSums.Sum(slots, rows),
+            SlotSums.Sum(slots, new TimeRange(evaluated.Start, sumRowsUntil ?? evaluated.End)),
             writePeaks ? QuarterPeaksJson.Write(analysis.Quarters) : QuarterPeaksJson.EmptyArray,
             writePeaks ? MonthFigures.TopQuarters(analysis.Quarters) : [],
             writePeaks ? MonthFigures.DailyPeaks(analysis.Quarters, analysis.Gaps, evaluated, calendar) : []);

@@ -36,23 +36,14 @@ public static class IngestEndpoints
     }
 
     internal static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> IngestAsync(
-        HttpContext context,
-        ISampleStore store,
-        CacheInvalidation invalidation,
-        CommittedSampleFeed committedSamples,
-        AlertSignals alerts,
-        DeviceUploads uploads,
-        IOptions<IngestOptions> options,
-        ServerMetrics metrics,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
-        CancellationToken cancellationToken)
+        HttpContext context, [AsParameters] IngestServices services, CancellationToken cancellationToken)
     {
+        var timeProvider = services.TimeProvider;
         var started = timeProvider.GetTimestamp();
         try
         {
-            var answer = await StoreAsync(context, store, invalidation, committedSamples, alerts, uploads, options, metrics, timeProvider, loggerFactory, cancellationToken);
-            metrics.IngestAnswered(answer.Result is ProblemHttpResult problem ? problem.StatusCode : StatusCodes.Status200OK,
+            var answer = await StoreAsync(context, services, cancellationToken);
+            services.Metrics.IngestAnswered(answer.Result is ProblemHttpResult problem ? problem.StatusCode : StatusCodes.Status200OK,
                 timeProvider.GetElapsedTime(started));
             return answer;
         }
@@ -66,24 +57,15 @@ public static class IngestEndpoints
                 System.Data.Common.DbException or TimeoutException => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             };
-            metrics.IngestAnswered(status, timeProvider.GetElapsedTime(started));
+            services.Metrics.IngestAnswered(status, timeProvider.GetElapsedTime(started));
             throw;
         }
     }
 
     private static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> StoreAsync(
-        HttpContext context,
-        ISampleStore store,
-        CacheInvalidation invalidation,
-        CommittedSampleFeed committedSamples,
-        AlertSignals alerts,
-        DeviceUploads uploads,
-        IOptions<IngestOptions> options,
-        ServerMetrics metrics,
-        TimeProvider timeProvider,
-        ILoggerFactory loggerFactory,
-        CancellationToken cancellationToken)
+        HttpContext context, IngestServices services, CancellationToken cancellationToken)
     {
+        var (store, invalidation, committedSamples, alerts, uploads, options, metrics, timeProvider, loggerFactory) = services;
         var logger = loggerFactory.CreateLogger(typeof(IngestEndpoints));
         var caller = context.User.GetDeviceId()!;
         var limits = options.Value;
@@ -187,3 +169,15 @@ public static class IngestEndpoints
         return problem;
     }
 }
+
+/// <summary>What an ingest needs besides the request, bound from the container.</summary>
+internal readonly record struct IngestServices(
+    ISampleStore Store,
+    CacheInvalidation Invalidation,
+    CommittedSampleFeed CommittedSamples,
+    AlertSignals Alerts,
+    DeviceUploads Uploads,
+    IOptions<IngestOptions> Options,
+    ServerMetrics Metrics,
+    TimeProvider TimeProvider,
+    ILoggerFactory LoggerFactory);

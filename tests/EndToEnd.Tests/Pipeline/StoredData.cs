@@ -1,25 +1,11 @@
 using System.Globalization;
 using Npgsql;
 using P1Telemetry.MeterSimulator;
+using P1Telemetry.Server.Storage;
 
 namespace P1Telemetry.EndToEnd.Tests.Pipeline;
 
 internal sealed record StoredSample(DateTimeOffset Ts, int PowerW, int ImportPowerW, double EnergyImportKwh, double EnergyExportKwh);
-
-internal sealed record QuarterHourRow(
-    DateTimeOffset Start,
-    long SampleCount,
-    long ImportPowerSumW,
-    int ImportPowerMaxW,
-    long PowerSumW,
-    int PowerMinW,
-    int PowerMaxW,
-    DateTimeOffset FirstTs,
-    double FirstImportKwh,
-    double FirstExportKwh,
-    DateTimeOffset LastTs,
-    double LastImportKwh,
-    double LastExportKwh);
 
 /// <summary>Reads what the server stored for one device straight from PostgreSQL, and checks it.</summary>
 internal sealed class StoredData(string connectionString, string deviceId)
@@ -96,7 +82,7 @@ internal sealed class StoredData(string connectionString, string deviceId)
         var rows = new List<QuarterHourRow>();
         while (await reader.ReadAsync())
         {
-            rows.Add(new QuarterHourRow(
+            rows.Add(new QuarterHourRow(deviceId,
                 reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt64(4),
                 reader.GetInt32(5), reader.GetInt32(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetDouble(8), reader.GetDouble(9),
                 reader.GetFieldValue<DateTimeOffset>(10), reader.GetDouble(11), reader.GetDouble(12)));
@@ -106,7 +92,7 @@ internal sealed class StoredData(string connectionString, string deviceId)
     }
 
     /// <summary>The quarter-hour rollup recomputed from scratch: 15-minute slots aligned in UTC.</summary>
-    public static List<QuarterHourRow> Recompute(IEnumerable<StoredSample> samples) =>
+    public static List<QuarterHourRow> Recompute(string deviceId, IEnumerable<StoredSample> samples) =>
         samples
             .GroupBy(s => new DateTimeOffset(s.Ts.UtcTicks - (s.Ts.UtcTicks % TimeSpan.FromMinutes(15).Ticks), TimeSpan.Zero))
             .OrderBy(g => g.Key)
@@ -116,7 +102,7 @@ internal sealed class StoredData(string connectionString, string deviceId)
                 var first = ordered[0];
                 var last = ordered[^1];
                 return new QuarterHourRow(
-                    g.Key, ordered.Count, ordered.Sum(s => (long)s.ImportPowerW), ordered.Max(s => s.ImportPowerW),
+                    deviceId, g.Key, ordered.Count, ordered.Sum(s => (long)s.ImportPowerW), ordered.Max(s => s.ImportPowerW),
                     ordered.Sum(s => (long)s.PowerW), ordered.Min(s => s.PowerW), ordered.Max(s => s.PowerW),
                     first.Ts, first.EnergyImportKwh, first.EnergyExportKwh, last.Ts, last.EnergyImportKwh, last.EnergyExportKwh);
             })
@@ -162,7 +148,7 @@ internal sealed class StoredData(string connectionString, string deviceId)
 
         // The rollup is exact: it matches a recomputation from the stored rows (so no retry or duplicate
         // upload was counted twice) for every slot.
-        var recomputed = Recompute(stored);
+        var recomputed = Recompute(deviceId, stored);
         Assert.Equal(recomputed.Count, quarterHours.Count);
         foreach (var (actual, expectedRow) in quarterHours.Zip(recomputed))
         {

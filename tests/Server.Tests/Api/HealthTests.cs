@@ -72,7 +72,7 @@ public sealed class HealthTests(OutageDependencies dependencies) : IClassFixture
         }
         finally
         {
-            await Cache.StartAsync();
+            await Cache.StartAgainAsync();
         }
     }
 

@@ -221,7 +221,7 @@ public sealed class RedisCacheTests : CacheContractTests
         await Caches.Invalidation.IngestCommittedAsync(device, [Reading(device, SettledEnd)], default);
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
 
-        await _redis.StartAsync();
+        await _redis.StartAgainAsync();
         await Eventually.TrueAsync(async () => await Caches.Reads.StampsAsync(device, null, default) is not null, "stamps after Redis came back", seconds: 20);
         Assert.Equal(3, await ReadSettledAsync(Caches, device, "month", () => 3));
         Assert.Equal(3, await ReadSettledAsync(Caches, device, "month", () => 4));
