@@ -16,7 +16,7 @@ public sealed class MemoryTrimmer(TimeProvider time, Action trim) : BackgroundSe
     /// takes to exhaust the collector's budget, about 20 s: every 30 s, a collection of the collector's own came
     /// in between and touched its code and tables again (some 1.5-2 MB of the binary's pages that the previous
     /// trim had released), on top of the garbage and the C heap's free memory grown since. EdgeBench steady,
-    /// native, websocket: RSS maximum 20.4-21.6 → 17.5-18.8 MB at the same CPU (0.30-0.33 % of a core).
+    /// native, websocket: RSS maximum 20.4-21.6 → 17.4-18.8 MB at the same CPU (0.30-0.33 % of a core).
     /// </summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
