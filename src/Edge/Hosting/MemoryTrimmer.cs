@@ -11,10 +11,17 @@ namespace P1Telemetry.Edge.Hosting;
 /// </summary>
 public sealed class MemoryTrimmer(TimeProvider time, Action trim) : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Shorter than the time the steady state (a reading and an upload a second, some 180 kB/s of allocations)
+    /// takes to exhaust the collector's budget, about 20 s: every 30 s, a collection of the collector's own came
+    /// in between and touched its code and tables again (some 1.5-2 MB of the binary's pages that the previous
+    /// trim had released), on top of the garbage and the C heap's free memory grown since. EdgeBench steady,
+    /// native, websocket: RSS maximum 20.4-21.6 → 17.4-18.8 MB at the same CPU (0.30-0.33 % of a core).
+    /// </summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
     /// <summary>Start-up leaves the most behind (configuration, TLS set-up, the spool's schema work): trimmed early.</summary>
-    public static readonly TimeSpan FirstTrim = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan FirstTrim = TimeSpan.FromSeconds(5);
 
     public MemoryTrimmer(TimeProvider time)
         : this(time, NativeMemory.Trim)

@@ -15,6 +15,29 @@ internal static class NativeMemory
     /// </summary>
     public static void UseSingleArena() => Call(() => MallOpt(_arenaMax, 1));
 
+    // mallopt(3): M_TRIM_THRESHOLD and M_MMAP_THRESHOLD.
+    private const int _trimThreshold = -1;
+    private const int _mmapThreshold = -3;
+
+    /// <summary>
+    /// Fixed allocator thresholds instead of glibc's sliding ones. Every upload allocates and frees native blocks of
+    /// up to a few hundred kilobytes (most likely the gzip compressor's state and TLS buffers); after the first
+    /// block above the mmap threshold is freed, glibc
+    /// raises its mmap threshold to that size and its trim threshold to twice that, so from then on these blocks
+    /// come from the heap and up to a megabyte or two of freed memory stays mapped between two
+    /// <see cref="Trim"/>s. With blocks of 64 KiB and more always mapped on their own (and unmapped when freed)
+    /// and the heap's free top returned above 128 KiB, the heap stays at its live size. EdgeBench steady, native,
+    /// websocket, sampled every 0.2 s: with 30 s between trims, RSS maximum 21.3-21.6 → 19.4-20.4 MB; with 10 s,
+    /// anonymous memory stays near 8.0 MB instead of climbing some 0.2 MB/s to 9.3 MB before each trim (RSS
+    /// maximum 20.2 → 17.9 MB); CPU unchanged, a few microseconds of mmap/munmap per upload.
+    /// Must run before the first large allocation. No effect where the C library is not glibc.
+    /// </summary>
+    public static void UseFixedThresholds()
+    {
+        Call(() => MallOpt(_mmapThreshold, 64 * 1024));
+        Call(() => MallOpt(_trimThreshold, 128 * 1024));
+    }
+
     // madvise(2).
     private const int _dontNeed = 4;
 
