@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace P1Telemetry.Contracts.Wire;
 
-/// <summary>One meter reading as it travels from the edge to the server.</summary>
-public sealed record Sample
+/// <summary>One meter reading as it travels from the edge to the server (and, extended, as realtime answers it).</summary>
+public record Sample
 {
     [JsonPropertyName("device_id")]
     public required string DeviceId { get; init; }
