@@ -7,7 +7,6 @@ using P1Telemetry.Edge.Health;
 using P1Telemetry.Edge.Spooling;
 using P1Telemetry.Edge.Tests.Infrastructure;
 using P1Telemetry.Edge.Uploading;
-using P1Telemetry.TestInfrastructure;
 
 namespace P1Telemetry.Edge.Tests;
 
@@ -15,39 +14,25 @@ namespace P1Telemetry.Edge.Tests;
 /// What counts as an acknowledgement, against a real HTTPS endpoint that plays a misconfigured proxy or a
 /// server whose clock lags: only a parsed ingest answer that accounts for every sample deletes anything.
 /// </summary>
-public sealed class AcknowledgementTests : IAsyncLifetime
+public sealed class AcknowledgementTests() : UploadTestBase<FakeTimeProvider>(new(TestSamples.T0), "Ack Test")
 {
-    private readonly TestDirectory _directory = new();
-    private readonly FakeTimeProvider _time = new(TestSamples.T0);
-    private readonly TestCertificates _ca = TestCertificates.Create(commonName: "Ack Test");
-    private IngestTestServer _server = null!;
-    private SampleSpool _spool = null!;
     private HealthMonitor _health = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await IngestTestServer.StartAsync(_ca.IssueServerCertificate());
-        _spool = SampleSpool.Open(_directory.File("spool.db"), _time);
-        _health = new HealthMonitor(_time);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _spool.Dispose();
-        _ca.Dispose();
-        _directory.Dispose();
+        await base.InitializeAsync();
+        _health = new HealthMonitor(Time);
     }
 
     private BatchUploader Uploader(int batchSize = 10, Uri? ingest = null)
     {
-        var client = new IngestClient(ingest ?? _server.IngestUri, "secret-token", TimeSpan.FromSeconds(10), [_ca.CaCertificate]);
+        var client = new IngestClient(ingest ?? Server.IngestUri, "secret-token", TimeSpan.FromSeconds(10), [Ca.CaCertificate]);
         var identity = new DeviceIdentity("meter-1", client, _health, NullLogger<DeviceIdentity>.Instance);
-        return new BatchUploader(_spool, client, identity, _health, batchSize, NullLogger<BatchUploader>.Instance);
+        return new BatchUploader(Spool, client, identity, _health, batchSize, NullLogger<BatchUploader>.Instance);
     }
 
     private Task<int> SpoolAsync(int count, Func<int, int>? power = null) =>
-        _spool.EnqueueManyAsync(Enumerable.Range(0, count).Select(i => TestSamples.SampleAt(i, power?.Invoke(i) ?? 100)), default);
+        Spool.EnqueueManyAsync(Enumerable.Range(0, count).Select(i => TestSamples.SampleAt(i, power?.Invoke(i) ?? 100)), default);
 
     public static TheoryData<string> ProxyAnswers() =>
     [
@@ -65,8 +50,8 @@ public sealed class AcknowledgementTests : IAsyncLifetime
 
     private IResult Answer(string answer, IReadOnlyList<Contracts.Wire.Sample> samples) => answer switch
     {
-        "redirect to a 200 page" => Results.Redirect(new Uri(_server.BaseUri, "/landing").ToString()),
-        "redirect that re-posts to a look-alike" => Results.Redirect(new Uri(_server.BaseUri, "/v1/elsewhere").ToString(), permanent: true, preserveMethod: true),
+        "redirect to a 200 page" => Results.Redirect(new Uri(Server.BaseUri, "/landing").ToString()),
+        "redirect that re-posts to a look-alike" => Results.Redirect(new Uri(Server.BaseUri, "/v1/elsewhere").ToString(), permanent: true, preserveMethod: true),
         "html 200" => Results.Content("<!doctype html><html><body>Service moved</body></html>", "text/html"),
         "zero of five" => Results.Json(new { inserted = 0, duplicates = 0 }),
         "fewer than sent" => Results.Json(new { inserted = samples.Count - 2, duplicates = 1 }),
@@ -83,7 +68,7 @@ public sealed class AcknowledgementTests : IAsyncLifetime
     public async Task Nothing_is_deleted_unless_a_parsed_answer_accounts_for_every_sample(string answer)
     {
         await SpoolAsync(5);
-        _server.Respond = samples => Answer(answer, samples);
+        Server.Respond = samples => Answer(answer, samples);
         var uploader = Uploader();
 
         for (var i = 0; i < 3; i++)
@@ -93,9 +78,9 @@ public sealed class AcknowledgementTests : IAsyncLifetime
             Assert.True(step.Kind is UploadStepKind.Retry or UploadStepKind.Misdirected, $"{step.Kind}: {step.Reason}");
         }
 
-        Assert.Equal(5, await _spool.CountAsync(default));
-        Assert.Equal(0, await _spool.QuarantineCountAsync(default));
-        Assert.Empty(_server.RedirectTargetHits); // redirects are never followed
+        Assert.Equal(5, await Spool.CountAsync(default));
+        Assert.Equal(0, await Spool.QuarantineCountAsync(default));
+        Assert.Empty(Server.RedirectTargetHits); // redirects are never followed
         Assert.Null(_health.Snapshot(5, 0).LastUploadAt);
     }
 
@@ -103,10 +88,10 @@ public sealed class AcknowledgementTests : IAsyncLifetime
     public async Task A_redirect_names_its_location_and_the_setting_to_fix()
     {
         await SpoolAsync(5);
-        _server.Respond = _ => Results.Redirect("https://proxy.example.org/login?next=ingest");
+        Server.Respond = _ => Results.Redirect("https://proxy.example.org/login?next=ingest");
         var log = new ListLogger<UploaderService>();
         var uploader = Uploader();
-        var service = new UploaderService(uploader, _spool, _health, new EdgeOptions(), _time,
+        var service = new UploaderService(uploader, Spool, _health, new EdgeOptions(), Time,
             new ExponentialBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), new FixedRandom(0.5)), log);
 
         var step = await uploader.UploadNextAsync(default);
@@ -117,19 +102,19 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         var line = Assert.Single(log.Entries, e => e.Level == LogLevel.Error).Message;
         Assert.Contains("https://proxy.example.org/login?next=ingest", line, StringComparison.Ordinal);
         Assert.Contains("VPS_INGEST_URL", line, StringComparison.Ordinal);
-        Assert.Equal(5, await _spool.CountAsync(default));
+        Assert.Equal(5, await Spool.CountAsync(default));
     }
 
     [Fact]
     public async Task Inserted_plus_duplicates_equal_to_the_samples_sent_is_an_ack()
     {
         await SpoolAsync(5);
-        _server.Respond = samples => Results.Json(new { inserted = 2, duplicates = samples.Count - 2 });
+        Server.Respond = samples => Results.Json(new { inserted = 2, duplicates = samples.Count - 2 });
 
         var step = await Uploader().UploadNextAsync(default);
 
         Assert.Equal(new UploadStep(UploadStepKind.Uploaded, 5, 0, MoreWaiting: false), step);
-        Assert.Equal(0, await _spool.CountAsync(default));
+        Assert.Equal(0, await Spool.CountAsync(default));
     }
 
     [Fact]
@@ -137,8 +122,8 @@ public sealed class AcknowledgementTests : IAsyncLifetime
     {
         await SpoolAsync(3);
         var log = new ListLogger<UploaderService>();
-        var uploader = Uploader(ingest: new Uri(_server.BaseUri, "/api/ingest"));
-        var service = new UploaderService(uploader, _spool, _health, new EdgeOptions(), _time,
+        var uploader = Uploader(ingest: new Uri(Server.BaseUri, "/api/ingest"));
+        var service = new UploaderService(uploader, Spool, _health, new EdgeOptions(), Time,
             new ExponentialBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), new FixedRandom(0.5)), log);
 
         var step = await uploader.UploadNextAsync(default);
@@ -148,7 +133,7 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         var line = Assert.Single(log.Entries, e => e.Level == LogLevel.Error).Message;
         Assert.Contains("HTTP 404", line, StringComparison.Ordinal);
         Assert.Contains("VPS_INGEST_URL must be the server's base URL", line, StringComparison.Ordinal);
-        Assert.Equal(3, await _spool.CountAsync(default));
+        Assert.Equal(3, await Spool.CountAsync(default));
     }
 
     [Theory]
@@ -166,13 +151,13 @@ public sealed class AcknowledgementTests : IAsyncLifetime
     public async Task With_the_base_url_configured_the_samples_reach_the_ingest_endpoint()
     {
         await SpoolAsync(4);
-        var options = new EdgeOptions { IngestUrl = _server.BaseUri.GetLeftPart(UriPartial.Authority) };
+        var options = new EdgeOptions { IngestUrl = Server.BaseUri.GetLeftPart(UriPartial.Authority) };
 
         var step = await Uploader(ingest: options.IngestUri).UploadNextAsync(default);
 
         Assert.Equal(UploadStepKind.Uploaded, step.Kind);
-        Assert.Equal(4, _server.Accepted.Count);
-        Assert.Equal(0, await _spool.CountAsync(default));
+        Assert.Equal(4, Server.Accepted.Count);
+        Assert.Equal(0, await Spool.CountAsync(default));
     }
 
     private static IResult ClockSkew(DateTimeOffset serverTime, IEnumerable<int> indexes) =>
@@ -192,23 +177,23 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         await SpoolAsync(10);
         // The server's clock lags 1000 s behind the meter's: every sample is too far in its future.
         var serverTime = TestSamples.T0.AddSeconds(-1000);
-        _server.Respond = samples => ClockSkew(serverTime, Enumerable.Range(0, samples.Count));
+        Server.Respond = samples => ClockSkew(serverTime, Enumerable.Range(0, samples.Count));
         var uploader = Uploader();
 
         var step = await uploader.UploadNextAsync(default);
 
         Assert.Equal(UploadStepKind.ClockSkew, step.Kind);
-        Assert.Equal(10, await _spool.CountAsync(default));
-        Assert.Equal(0, await _spool.QuarantineCountAsync(default));
-        Assert.Equal([10], _server.RequestSizes); // not bisected
+        Assert.Equal(10, await Spool.CountAsync(default));
+        Assert.Equal(0, await Spool.QuarantineCountAsync(default));
+        Assert.Equal([10], Server.RequestSizes); // not bisected
         var report = _health.Snapshot(10, 0);
         Assert.Equal("unhealthy", report.Status);
         Assert.Equal(1009, report.ClockSkewSeconds); // the newest sample (second 9) minus the server's time
         Assert.Contains(report.Problems, p => p.Contains("1009 s ahead of its clock", StringComparison.Ordinal));
 
-        _server.Respond = IngestTestServer.Ok;
+        Server.Respond = IngestTestServer.Ok;
         Assert.Equal(UploadStepKind.Uploaded, (await uploader.UploadNextAsync(default)).Kind);
-        Assert.Equal(0, await _spool.CountAsync(default));
+        Assert.Equal(0, await Spool.CountAsync(default));
         var healed = _health.Snapshot(0, 0);
         Assert.Equal("healthy", healed.Status);
         Assert.Null(healed.ClockSkewSeconds);
@@ -220,7 +205,7 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         // Samples 2 and 6 are invalid; 8 and 9 lie in the server's future.
         await SpoolAsync(10, power: i => i is 2 or 6 ? 666 : 100);
         var limit = TestSamples.T0.AddSeconds(7.5);
-        _server.Respond = samples =>
+        Server.Respond = samples =>
         {
             var invalid = samples.Select((s, i) => (s, i)).Where(x => x.s.PowerW == 666).Select(x => x.i).ToList();
             var future = samples.Select((s, i) => (s, i)).Where(x => x.s.Ts > limit).Select(x => x.i).ToList();
@@ -236,25 +221,25 @@ public sealed class AcknowledgementTests : IAsyncLifetime
         var step = await Uploader().UploadNextAsync(default);
 
         Assert.Equal(UploadStepKind.ClockSkew, step.Kind);
-        var quarantined = await _spool.ReadQuarantineAsync(10, default);
+        var quarantined = await Spool.ReadQuarantineAsync(10, default);
         Assert.Equal([2, 6], quarantined.Select(q => (int)(SampleSpool.Deserialize(q.Payload, "x").Ts - TestSamples.T0).TotalSeconds));
-        var left = await _spool.PeekAsync(10, default);
+        var left = await Spool.PeekAsync(10, default);
         // The part holding the future samples waits whole: a clock, not a sample, is wrong.
         Assert.Equal([7, 8, 9], left.Select(s => (int)(SampleSpool.Deserialize(s.Payload, "x").Ts - TestSamples.T0).TotalSeconds));
-        Assert.Equal([0, 1, 3, 4, 5], _server.Accepted.Select(s => (int)(s.Ts - TestSamples.T0).TotalSeconds).Order());
+        Assert.Equal([0, 1, 3, 4, 5], Server.Accepted.Select(s => (int)(s.Ts - TestSamples.T0).TotalSeconds).Order());
     }
 
     [Fact]
     public async Task Samples_the_server_quarantines_do_not_count_as_uploaded()
     {
         await SpoolAsync(4);
-        _server.Respond = _ => Results.Problem(statusCode: 422, type: IngestClient.InvalidSamplesProblem, title: "Invalid samples");
+        Server.Respond = _ => Results.Problem(statusCode: 422, type: IngestClient.InvalidSamplesProblem, title: "Invalid samples");
         var uploader = Uploader();
 
         var step = await uploader.UploadNextAsync(default);
-        _time.Advance(TimeSpan.FromMinutes(16));
+        Time.Advance(TimeSpan.FromMinutes(16));
         _health.RecordReading("v2");
-        var report = _health.Snapshot(0, await _spool.QuarantineCountAsync(default));
+        var report = _health.Snapshot(0, await Spool.QuarantineCountAsync(default));
 
         Assert.Equal((0, 4), (step.Uploaded, step.Quarantined));
         Assert.Null(report.LastUploadAt);

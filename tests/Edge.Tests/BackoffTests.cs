@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using P1Telemetry.Edge.Configuration;
 using P1Telemetry.Edge.Health;
-using P1Telemetry.Edge.Spooling;
 using P1Telemetry.Edge.Tests.Infrastructure;
 using P1Telemetry.Edge.Uploading;
 using P1Telemetry.TestInfrastructure;
@@ -41,66 +40,46 @@ public sealed class BackoffTests
 }
 
 /// <summary>The upload loop on a fake clock against a real HTTPS endpoint.</summary>
-public sealed class UploaderLoopTests : IAsyncLifetime
+public sealed class UploaderLoopTests() : UploadTestBase<TimerWatch>(new(TestSamples.T0), "Loop Test")
 {
-    private readonly TestDirectory _directory = new();
-    private readonly TimerWatch _time = new(TestSamples.T0);
-    private readonly TestCertificates _ca = TestCertificates.Create(commonName: "Loop Test");
-    private IngestTestServer _server = null!;
-    private SampleSpool _spool = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await IngestTestServer.StartAsync(_ca.IssueServerCertificate());
-        _spool = SampleSpool.Open(_directory.File("spool.db"), _time);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _spool.Dispose();
-        _ca.Dispose();
-        _directory.Dispose();
-    }
-
     private (UploaderService Service, ExponentialBackoff Backoff) Service(EdgeOptions options)
     {
-        var client = new IngestClient(_server.IngestUri, "t", TimeSpan.FromSeconds(10), [_ca.CaCertificate]);
-        var health = new HealthMonitor(_time);
+        var client = new IngestClient(Server.IngestUri, "t", TimeSpan.FromSeconds(10), [Ca.CaCertificate]);
+        var health = new HealthMonitor(Time);
         var identity = new DeviceIdentity("meter-1", client, health, NullLogger<DeviceIdentity>.Instance);
-        var uploader = new BatchUploader(_spool, client, identity, health, options.BatchSize, NullLogger<BatchUploader>.Instance);
+        var uploader = new BatchUploader(Spool, client, identity, health, options.BatchSize, NullLogger<BatchUploader>.Instance);
         var backoff = new ExponentialBackoff(options.BackoffBase, options.BackoffMax, new FixedRandom(0.5));
-        return (new UploaderService(uploader, _spool, health, options, _time, backoff, NullLogger<UploaderService>.Instance), backoff);
+        return (new UploaderService(uploader, Spool, health, options, Time, backoff, NullLogger<UploaderService>.Instance), backoff);
     }
 
     [Fact]
     public async Task Failures_wait_the_jittered_backoff_on_the_injected_clock_and_success_resets_it()
     {
-        await _spool.EnqueueManyAsync(Enumerable.Range(0, 3).Select(i => TestSamples.SampleAt(i)), default);
-        _server.Respond = _ => Results.StatusCode(503);
+        await Spool.EnqueueManyAsync(Enumerable.Range(0, 3).Select(i => TestSamples.SampleAt(i)), default);
+        Server.Respond = _ => Results.StatusCode(503);
         var (service, backoff) = Service(new EdgeOptions { BackoffBaseSeconds = 2, BackoffMaxSeconds = 60, UploadIntervalSeconds = 5 });
 
         await service.StartAsync(default);
         try
         {
-            await Eventually.TrueAsync(() => _server.RequestSizes.Count == 1 && _time.ActiveTimers > 0, "the first attempt failed and the loop sleeps");
-            Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(1), _time.NextDue); // 0.5 × min(60, 2 × 2^0)
+            await Eventually.TrueAsync(() => Server.RequestSizes.Count == 1 && Time.ActiveTimers > 0, "the first attempt failed and the loop sleeps");
+            Assert.Equal(Time.GetUtcNow() + TimeSpan.FromSeconds(1), Time.NextDue); // 0.5 × min(60, 2 × 2^0)
 
-            _time.Advance(TimeSpan.FromSeconds(0.9));
+            Time.Advance(TimeSpan.FromSeconds(0.9));
             await Task.Delay(200);
-            Assert.Single(_server.RequestSizes); // not before the delay is over
+            Assert.Single(Server.RequestSizes); // not before the delay is over
 
-            _time.Advance(TimeSpan.FromSeconds(0.1));
-            await Eventually.TrueAsync(() => _server.RequestSizes.Count == 2 && _time.ActiveTimers > 0, "the second attempt failed");
-            Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(2), _time.NextDue); // 0.5 × 4 s
+            Time.Advance(TimeSpan.FromSeconds(0.1));
+            await Eventually.TrueAsync(() => Server.RequestSizes.Count == 2 && Time.ActiveTimers > 0, "the second attempt failed");
+            Assert.Equal(Time.GetUtcNow() + TimeSpan.FromSeconds(2), Time.NextDue); // 0.5 × 4 s
             Assert.Equal(2, backoff.Failures);
 
-            _server.Respond = IngestTestServer.Ok;
-            _time.Advance(TimeSpan.FromSeconds(2));
-            await Eventually.TrueAsync(() => _server.Accepted.Count == 3 && _time.ActiveTimers > 0, "the third attempt succeeded");
+            Server.Respond = IngestTestServer.Ok;
+            Time.Advance(TimeSpan.FromSeconds(2));
+            await Eventually.TrueAsync(() => Server.Accepted.Count == 3 && Time.ActiveTimers > 0, "the third attempt succeeded");
             Assert.Equal(0, backoff.Failures);
-            Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(5), _time.NextDue); // back to UPLOAD_INTERVAL_S
-            Assert.Equal(0, await _spool.CountAsync(default));
+            Assert.Equal(Time.GetUtcNow() + TimeSpan.FromSeconds(5), Time.NextDue); // back to UPLOAD_INTERVAL_S
+            Assert.Equal(0, await Spool.CountAsync(default));
         }
         finally
         {
@@ -111,15 +90,15 @@ public sealed class UploaderLoopTests : IAsyncLifetime
     [Fact]
     public async Task A_backlog_is_uploaded_batch_after_batch_without_waiting()
     {
-        await _spool.EnqueueManyAsync(Enumerable.Range(0, 25).Select(i => TestSamples.SampleAt(i)), default);
+        await Spool.EnqueueManyAsync(Enumerable.Range(0, 25).Select(i => TestSamples.SampleAt(i)), default);
         var (service, _) = Service(new EdgeOptions { BatchSize = 10, UploadIntervalSeconds = 5 });
 
         await service.StartAsync(default);
         try
         {
             // The fake clock never moves: three batches go out back to back.
-            await Eventually.TrueAsync(() => _server.Accepted.Count == 25, "the backlog drained");
-            Assert.Equal([10, 10, 5], _server.RequestSizes);
+            await Eventually.TrueAsync(() => Server.Accepted.Count == 25, "the backlog drained");
+            Assert.Equal([10, 10, 5], Server.RequestSizes);
         }
         finally
         {
@@ -134,28 +113,28 @@ public sealed class UploaderLoopTests : IAsyncLifetime
         await service.StartAsync(default);
         try
         {
-            await Eventually.TrueAsync(() => _time.ActiveTimers > 0, "the loop found nothing and sleeps");
+            await Eventually.TrueAsync(() => Time.ActiveTimers > 0, "the loop found nothing and sleeps");
 
             // The fake clock never reaches the upload interval: the reading itself wakes the uploader.
-            await _spool.EnqueueAsync(TestSamples.SampleAt(0), default);
-            await Eventually.TrueAsync(() => _server.Accepted.Count == 1, "the reading was uploaded");
-            await _spool.EnqueueAsync(TestSamples.SampleAt(1), default);
-            await Eventually.TrueAsync(() => _server.Accepted.Count == 2, "the next reading was uploaded");
-            Assert.Equal([1, 1], _server.RequestSizes);
-            Assert.Equal(0, await _spool.CountAsync(default));
+            await Spool.EnqueueAsync(TestSamples.SampleAt(0), default);
+            await Eventually.TrueAsync(() => Server.Accepted.Count == 1, "the reading was uploaded");
+            await Spool.EnqueueAsync(TestSamples.SampleAt(1), default);
+            await Eventually.TrueAsync(() => Server.Accepted.Count == 2, "the next reading was uploaded");
+            Assert.Equal([1, 1], Server.RequestSizes);
+            Assert.Equal(0, await Spool.CountAsync(default));
 
             // A refused upload keeps the reading and waits its backoff, whatever the meter sends meanwhile.
-            _server.Respond = _ => Results.StatusCode(503);
-            await _spool.EnqueueAsync(TestSamples.SampleAt(2), default);
-            await Eventually.TrueAsync(() => _server.RequestSizes.Count == 3 && _time.ActiveTimers > 0, "the upload failed and the loop backs off");
-            await _spool.EnqueueAsync(TestSamples.SampleAt(3), default);
+            Server.Respond = _ => Results.StatusCode(503);
+            await Spool.EnqueueAsync(TestSamples.SampleAt(2), default);
+            await Eventually.TrueAsync(() => Server.RequestSizes.Count == 3 && Time.ActiveTimers > 0, "the upload failed and the loop backs off");
+            await Spool.EnqueueAsync(TestSamples.SampleAt(3), default);
             await Task.Delay(300);
-            Assert.Equal(3, _server.RequestSizes.Count);
-            Assert.Equal(2, await _spool.CountAsync(default));
+            Assert.Equal(3, Server.RequestSizes.Count);
+            Assert.Equal(2, await Spool.CountAsync(default));
         }
         finally
         {
-            _server.Respond = IngestTestServer.Ok;
+            Server.Respond = IngestTestServer.Ok;
             await service.StopAsync(default);
         }
     }
@@ -167,13 +146,13 @@ public sealed class UploaderLoopTests : IAsyncLifetime
         await service.StartAsync(default);
         try
         {
-            await Eventually.TrueAsync(() => _time.ActiveTimers > 0, "the loop found nothing and sleeps");
-            await _spool.EnqueueAsync(TestSamples.SampleAt(0), default);
+            await Eventually.TrueAsync(() => Time.ActiveTimers > 0, "the loop found nothing and sleeps");
+            await Spool.EnqueueAsync(TestSamples.SampleAt(0), default);
             await Task.Delay(300);
-            Assert.Empty(_server.RequestSizes);
+            Assert.Empty(Server.RequestSizes);
 
-            _time.Advance(TimeSpan.FromSeconds(5));
-            await Eventually.TrueAsync(() => _server.Accepted.Count == 1, "the reading went out with the interval");
+            Time.Advance(TimeSpan.FromSeconds(5));
+            await Eventually.TrueAsync(() => Server.Accepted.Count == 1, "the reading went out with the interval");
         }
         finally
         {
@@ -184,16 +163,16 @@ public sealed class UploaderLoopTests : IAsyncLifetime
     [Fact]
     public async Task Stopping_flushes_what_waits_when_the_server_is_up()
     {
-        _server.Respond = _ => Results.StatusCode(503);
+        Server.Respond = _ => Results.StatusCode(503);
         var (service, _) = Service(new EdgeOptions { BatchSize = 10, ShutdownFlushSeconds = 10 });
-        await _spool.EnqueueManyAsync(Enumerable.Range(0, 15).Select(i => TestSamples.SampleAt(i)), default);
+        await Spool.EnqueueManyAsync(Enumerable.Range(0, 15).Select(i => TestSamples.SampleAt(i)), default);
         await service.StartAsync(default);
-        await Eventually.TrueAsync(() => !_server.RequestSizes.IsEmpty && _time.ActiveTimers > 0, "the loop backs off");
+        await Eventually.TrueAsync(() => !Server.RequestSizes.IsEmpty && Time.ActiveTimers > 0, "the loop backs off");
 
-        _server.Respond = IngestTestServer.Ok;
+        Server.Respond = IngestTestServer.Ok;
         await service.StopAsync(default);
 
-        Assert.Equal(0, await _spool.CountAsync(default));
-        Assert.Equal(15, _server.Accepted.Count);
+        Assert.Equal(0, await Spool.CountAsync(default));
+        Assert.Equal(15, Server.Accepted.Count);
     }
 }

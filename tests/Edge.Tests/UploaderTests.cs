@@ -12,40 +12,21 @@ using P1Telemetry.TestInfrastructure;
 namespace P1Telemetry.Edge.Tests;
 
 /// <summary>The uploader against a real HTTPS endpoint (Kestrel on 127.0.0.1 with a certificate from a test CA).</summary>
-public sealed class UploaderTests : IAsyncLifetime
+public sealed class UploaderTests() : UploadTestBase<FakeTimeProvider>(new(TestSamples.T0), "P1 Telemetry Test")
 {
-    private readonly TestDirectory _directory = new();
-    private readonly FakeTimeProvider _time = new(TestSamples.T0);
-    private readonly TestCertificates _ca = TestCertificates.Create(commonName: "P1 Telemetry Test");
-    private IngestTestServer _server = null!;
-    private SampleSpool _spool = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await IngestTestServer.StartAsync(_ca.IssueServerCertificate());
-        _spool = SampleSpool.Open(_directory.File("spool.db"), _time);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _spool.Dispose();
-        _ca.Dispose();
-        _directory.Dispose();
-    }
 
     private BatchUploader Uploader(int batchSize, string? deviceId = null, System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null, Uri? ingest = null,
         SampleSpool? spool = null)
     {
-        var client = new IngestClient(ingest ?? _server.IngestUri, "secret-token", TimeSpan.FromSeconds(10), roots ?? [_ca.CaCertificate]);
-        var health = new HealthMonitor(_time);
+        var client = new IngestClient(ingest ?? Server.IngestUri, "secret-token", TimeSpan.FromSeconds(10), roots ?? [Ca.CaCertificate]);
+        var health = new HealthMonitor(Time);
         var identity = new DeviceIdentity(deviceId, client, health, NullLogger<DeviceIdentity>.Instance);
-        return new BatchUploader(spool ?? _spool, client, identity, health, batchSize, NullLogger<BatchUploader>.Instance);
+        return new BatchUploader(spool ?? Spool, client, identity, health, batchSize, NullLogger<BatchUploader>.Instance);
     }
 
     private async Task SpoolAsync(int count, Func<int, int>? power = null)
     {
-        await _spool.EnqueueManyAsync(Enumerable.Range(0, count).Select(i => TestSamples.SampleAt(i, power?.Invoke(i) ?? 100)), default);
+        await Spool.EnqueueManyAsync(Enumerable.Range(0, count).Select(i => TestSamples.SampleAt(i, power?.Invoke(i) ?? 100)), default);
     }
 
     [Fact]
@@ -56,18 +37,18 @@ public sealed class UploaderTests : IAsyncLifetime
 
         var first = await uploader.UploadNextAsync(default);
         Assert.Equal(new UploadStep(UploadStepKind.Uploaded, 10, 0, MoreWaiting: true), first);
-        Assert.Equal(7, await _spool.CountAsync(default));
+        Assert.Equal(7, await Spool.CountAsync(default));
         var last = await uploader.UploadNextAsync(default);
         Assert.Equal(new UploadStep(UploadStepKind.Uploaded, 7, 0, MoreWaiting: false), last);
         Assert.Equal(UploadStepKind.Idle, (await uploader.UploadNextAsync(default)).Kind);
 
-        Assert.Equal(0, await _spool.CountAsync(default));
+        Assert.Equal(0, await Spool.CountAsync(default));
         // No batch is larger than BATCH_SIZE; the two of a step travel at once, so their order is not fixed.
-        Assert.Equal([2, 5, 5, 5], _server.RequestSizes.Order());
-        Assert.Equal(Enumerable.Range(0, 17).Select(i => TestSamples.T0.AddSeconds(i)), _server.Accepted.Select(s => s.Ts).Order());
-        Assert.All(_server.Accepted, s => Assert.Equal("meter-1", s.DeviceId)); // learnt from GET /v1/me
-        Assert.Equal("Bearer secret-token", _server.LastAuthorization);
-        Assert.Equal("gzip", _server.LastContentEncoding);
+        Assert.Equal([2, 5, 5, 5], Server.RequestSizes.Order());
+        Assert.Equal(Enumerable.Range(0, 17).Select(i => TestSamples.T0.AddSeconds(i)), Server.Accepted.Select(s => s.Ts).Order());
+        Assert.All(Server.Accepted, s => Assert.Equal("meter-1", s.DeviceId)); // learnt from GET /v1/me
+        Assert.Equal("Bearer secret-token", Server.LastAuthorization);
+        Assert.Equal("gzip", Server.LastContentEncoding);
     }
 
     [Fact]
@@ -75,7 +56,7 @@ public sealed class UploaderTests : IAsyncLifetime
     {
         await SpoolAsync(10);
         var refused = 0;
-        _server.Respond = samples =>
+        Server.Respond = samples =>
         {
             // The oldest batch is refused once, whenever it arrives.
             if (samples[0].Ts == TestSamples.T0 && Interlocked.Increment(ref refused) == 1)
@@ -91,12 +72,12 @@ public sealed class UploaderTests : IAsyncLifetime
 
         Assert.Equal(UploadStepKind.Retry, first.Kind);
         Assert.Equal(5, first.Uploaded);
-        var left = await _spool.PeekAsync(10, default);
+        var left = await Spool.PeekAsync(10, default);
         Assert.Equal(Enumerable.Range(0, 5).Select(i => TestSamples.T0.AddSeconds(i)), left.Select(s => SampleSpool.Deserialize(s.Payload, "x").Ts));
 
         Assert.Equal(new UploadStep(UploadStepKind.Uploaded, 5, 0, MoreWaiting: false), await uploader.UploadNextAsync(default));
-        Assert.Equal(0, await _spool.CountAsync(default));
-        Assert.Equal(Enumerable.Range(0, 10).Select(i => TestSamples.T0.AddSeconds(i)), _server.Accepted.Select(s => s.Ts).Order());
+        Assert.Equal(0, await Spool.CountAsync(default));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => TestSamples.T0.AddSeconds(i)), Server.Accepted.Select(s => s.Ts).Order());
     }
 
     [Fact]
@@ -106,14 +87,14 @@ public sealed class UploaderTests : IAsyncLifetime
 
         await Uploader(10, deviceId: "garage.meter_2").UploadNextAsync(default);
 
-        Assert.All(_server.Accepted, s => Assert.Equal("garage.meter_2", s.DeviceId));
+        Assert.All(Server.Accepted, s => Assert.Equal("garage.meter_2", s.DeviceId));
     }
 
     [Fact]
     public async Task A_spool_written_by_an_earlier_version_uploads_with_the_learnt_device_id()
     {
         // Rows exactly as earlier versions spooled them: the sample's JSON with device_id cut off the front.
-        var path = _directory.File("old-spool.db");
+        var path = Directory.File("old-spool.db");
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
@@ -127,7 +108,7 @@ public sealed class UploaderTests : IAsyncLifetime
             command.ExecuteNonQuery();
         }
 
-        using var spool = SampleSpool.Open(path, _time);
+        using var spool = SampleSpool.Open(path, Time);
 
         Assert.Equal(new UploadStep(UploadStepKind.Uploaded, 2, 0), await Uploader(10, spool: spool).UploadNextAsync(default));
 
@@ -144,7 +125,7 @@ public sealed class UploaderTests : IAsyncLifetime
                 DeviceId = "meter-1", Ts = TestSamples.T0.AddSeconds(1), PowerW = 300, ImportPowerW = 300,
                 EnergyImportKwh = 1000.25, EnergyExportKwh = 5.5, GasM3 = 12.345, GasTs = TestSamples.T0.AddMinutes(-5),
             },
-        ], _server.Accepted);
+        ], Server.Accepted);
     }
 
     [Theory]
@@ -153,14 +134,14 @@ public sealed class UploaderTests : IAsyncLifetime
     public async Task A_5xx_keeps_every_sample_and_asks_for_a_backoff(int status)
     {
         await SpoolAsync(8);
-        _server.Respond = _ => Results.StatusCode(status);
+        Server.Respond = _ => Results.StatusCode(status);
 
         var step = await Uploader(5).UploadNextAsync(default);
 
         Assert.Equal(UploadStepKind.Retry, step.Kind);
         Assert.Contains($"HTTP {status}", step.Reason, StringComparison.Ordinal);
-        Assert.Equal(8, await _spool.CountAsync(default));
-        Assert.Equal(0, await _spool.QuarantineCountAsync(default));
+        Assert.Equal(8, await Spool.CountAsync(default));
+        Assert.Equal(0, await Spool.QuarantineCountAsync(default));
     }
 
     [Theory]
@@ -169,21 +150,21 @@ public sealed class UploaderTests : IAsyncLifetime
     public async Task A_refused_token_keeps_every_sample(int status)
     {
         await SpoolAsync(8);
-        _server.Respond = _ => Results.StatusCode(status);
+        Server.Respond = _ => Results.StatusCode(status);
 
         var step = await Uploader(5, deviceId: "meter-1").UploadNextAsync(default);
 
         Assert.Equal(UploadStepKind.Unauthorized, step.Kind);
-        Assert.Equal(8, await _spool.CountAsync(default));
-        Assert.Equal(0, await _spool.QuarantineCountAsync(default));
-        Assert.Empty(_server.Accepted);
+        Assert.Equal(8, await Spool.CountAsync(default));
+        Assert.Equal(0, await Spool.QuarantineCountAsync(default));
+        Assert.Empty(Server.Accepted);
     }
 
     [Fact]
     public async Task A_413_halves_the_batch_until_the_server_accepts_it()
     {
         await SpoolAsync(10);
-        _server.Respond = samples => samples.Count > 3 ? Results.StatusCode(413) : IngestTestServer.Ok(samples);
+        Server.Respond = samples => samples.Count > 3 ? Results.StatusCode(413) : IngestTestServer.Ok(samples);
         var uploader = Uploader(batchSize: 10);
 
         var steps = new List<UploadStepKind>();
@@ -196,10 +177,10 @@ public sealed class UploaderTests : IAsyncLifetime
         while (step.Kind != UploadStepKind.Idle);
 
         // 10 → 413; two of 5 at once → 413; then two of 2 at a time.
-        Assert.Equal([10, 5, 5, 2, 2, 2, 2, 2], _server.RequestSizes);
+        Assert.Equal([10, 5, 5, 2, 2, 2, 2, 2], Server.RequestSizes);
         Assert.Equal(2, uploader.BatchSize);
-        Assert.Equal(0, await _spool.CountAsync(default));
-        Assert.Equal(10, _server.Accepted.Count);
+        Assert.Equal(0, await Spool.CountAsync(default));
+        Assert.Equal(10, Server.Accepted.Count);
         Assert.Equal(UploadStepKind.Resized, steps[0]);
     }
 
@@ -207,7 +188,7 @@ public sealed class UploaderTests : IAsyncLifetime
     public async Task A_422_is_bisected_so_only_the_offending_samples_are_quarantined()
     {
         await SpoolAsync(10, power: i => i is 3 or 7 ? 666 : 100);
-        _server.Respond = samples =>
+        Server.Respond = samples =>
         {
             var bad = samples.Select((s, i) => (s, i)).Where(x => x.s.PowerW == 666).Select(x => x.i).ToList();
             return bad.Count == 0
@@ -220,9 +201,9 @@ public sealed class UploaderTests : IAsyncLifetime
 
         Assert.Equal(UploadStepKind.Uploaded, step.Kind);
         Assert.Equal((8, 2), (step.Uploaded, step.Quarantined));
-        Assert.Equal(0, await _spool.CountAsync(default));
-        Assert.Equal(Enumerable.Range(0, 10).Where(i => i is not (3 or 7)).Select(i => TestSamples.T0.AddSeconds(i)), _server.Accepted.Select(s => s.Ts).Order());
-        var quarantined = await _spool.ReadQuarantineAsync(10, default);
+        Assert.Equal(0, await Spool.CountAsync(default));
+        Assert.Equal(Enumerable.Range(0, 10).Where(i => i is not (3 or 7)).Select(i => TestSamples.T0.AddSeconds(i)), Server.Accepted.Select(s => s.Ts).Order());
+        var quarantined = await Spool.ReadQuarantineAsync(10, default);
         Assert.Equal([3, 7], quarantined.Select(q => (int)(SampleSpool.Deserialize(q.Payload, "x").Ts - TestSamples.T0).TotalSeconds));
         Assert.All(quarantined, q => Assert.Contains("HTTP 422", q.Reason, StringComparison.Ordinal));
     }
@@ -232,7 +213,7 @@ public sealed class UploaderTests : IAsyncLifetime
     {
         await SpoolAsync(8, power: i => i == 1 ? 666 : 100);
         var calls = 0;
-        _server.Respond = samples =>
+        Server.Respond = samples =>
         {
             calls++;
             if (calls > 3)
@@ -247,8 +228,8 @@ public sealed class UploaderTests : IAsyncLifetime
         var step = await Uploader(batchSize: 8).UploadNextAsync(default);
 
         Assert.Equal(UploadStepKind.Retry, step.Kind);
-        Assert.Equal(8, await _spool.CountAsync(default));
-        Assert.Equal(0, await _spool.QuarantineCountAsync(default));
+        Assert.Equal(8, await Spool.CountAsync(default));
+        Assert.Equal(0, await Spool.QuarantineCountAsync(default));
     }
 
     [Fact]
@@ -261,20 +242,20 @@ public sealed class UploaderTests : IAsyncLifetime
 
         Assert.Equal(UploadStepKind.Retry, step.Kind);
         Assert.Contains("certificate", step.Reason, StringComparison.Ordinal);
-        Assert.Equal(4, await _spool.CountAsync(default));
-        Assert.Empty(_server.RequestSizes);
+        Assert.Equal(4, await Spool.CountAsync(default));
+        Assert.Empty(Server.RequestSizes);
     }
 
     [Fact]
     public async Task A_trusted_ca_does_not_excuse_a_host_name_mismatch()
     {
-        await using var wrongName = await IngestTestServer.StartAsync(_ca.IssueServerCertificate("api.example.org", withLoopbackNames: false));
+        await using var wrongName = await IngestTestServer.StartAsync(Ca.IssueServerCertificate("api.example.org", withLoopbackNames: false));
         await SpoolAsync(4);
 
         var step = await Uploader(5, deviceId: "meter-1", ingest: wrongName.IngestUri).UploadNextAsync(default);
 
         Assert.Equal(UploadStepKind.Retry, step.Kind);
-        Assert.Equal(4, await _spool.CountAsync(default));
+        Assert.Equal(4, await Spool.CountAsync(default));
         Assert.Empty(wrongName.RequestSizes);
     }
 
@@ -288,14 +269,14 @@ public sealed class UploaderTests : IAsyncLifetime
     public async Task Without_device_id_and_without_v1_me_nothing_is_uploaded()
     {
         await SpoolAsync(4);
-        _server.MeDeviceId = null;
+        Server.MeDeviceId = null;
 
         var step = await Uploader(5).UploadNextAsync(default);
 
         Assert.Equal(UploadStepKind.Retry, step.Kind);
         Assert.Contains("device id", step.Reason, StringComparison.Ordinal);
-        Assert.Equal(4, await _spool.CountAsync(default));
-        Assert.Empty(_server.RequestSizes);
+        Assert.Equal(4, await Spool.CountAsync(default));
+        Assert.Empty(Server.RequestSizes);
     }
 
     [Theory]
