@@ -3,7 +3,7 @@ const $ = (id) => document.getElementById(id);
 const LANGUAGES = ['nl', 'fr', 'en'];
 const state = {
   texts: {}, lang: 'en', locale: 'en-BE', session: null, devices: [], deviceId: null, role: null,
-  events: null, realtime: null, month: null, year: null, series: null, quarterStart: null, charts: {},
+  events: null, realtime: null, month: null, year: null, series: null, quarterStart: null, readingQuarter: null, charts: {},
 };
 
 // ---------- language and formats ----------
@@ -187,7 +187,7 @@ async function openDevice(id) {
   state.role = device?.access || grant?.role || (state.session?.admin ? 'admin' : 'viewer');
   const manages = state.role === 'owner' || state.role === 'admin' || state.session?.admin;
   show('settings', manages); show('settings-link', manages);
-  state.realtime = null; state.quarterStart = null; state.month = null; state.year = null; state.series = null;
+  state.realtime = null; state.quarterStart = null; state.readingQuarter = null; state.month = null; state.year = null; state.series = null;
   const today = new Date();
   $('month-pick').value = isoMonth(today);
   $('year-pick').value = String(today.getFullYear());
@@ -240,11 +240,16 @@ function renderRealtime() {
   stateEl.dataset.state = lq?.state ?? '';
   stateEl.textContent = lq ? t(`state_${lq.state}`) : (r ? t('noLiveQuarter') : '—');
   renderGauge(lq);
-  if (lq && state.quarterStart && lq.start !== state.quarterStart && $('month-pick').value === isoMonth(new Date())) {
-    // A quarter has completed: the month's figures have changed.
+  // A quarter has completed (the clock passed its end), or the first reading after its end arrived, which is
+  // what the month's figures take its closing register from: either changes them.
+  const readingQuarter = r ? Math.floor(Date.parse(r.ts) / 900000) : null;
+  const quarterPassed = lq && state.quarterStart && lq.start !== state.quarterStart;
+  const quarterClosed = readingQuarter != null && state.readingQuarter != null && readingQuarter > state.readingQuarter;
+  if ((quarterPassed || quarterClosed) && $('month-pick').value === isoMonth(new Date())) {
     loadMonth();
   }
   state.quarterStart = lq?.start ?? null;
+  state.readingQuarter = readingQuarter;
 }
 
 function renderGauge(lq) {
